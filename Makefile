@@ -1,0 +1,52 @@
+# Two commands set everything up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VAR := var
+SECRET_FILE := $(VAR)/secret_key
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# A local run serves plain HTTP on the loopback address, with a secret key kept in var/.
+export HTTPS ?= 0
+
+.PHONY: run test setup lint format clean bench
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+$(SECRET_FILE):
+	mkdir -p $(VAR)
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+setup: $(BIN)/.installed $(SECRET_FILE)
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py migrate --noinput
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py loaddata fixtures/demo.json
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: setup
+ifeq ($(DEBUG),1)
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+else
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/gunicorn kremlin_archive.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+endif
+
+test: setup
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) $(VAR) staticfiles

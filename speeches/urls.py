@@ -1,0 +1,38 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class FourDigitYear:
+    regex = "[0-9]{4}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class TwoDigits:
+    regex = "[0-9]{2}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(FourDigitYear, "yyyy")
+register_converter(TwoDigits, "dd")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("speeches/", views.SpeechArchiveIndex.as_view(), name="speech_archive"),
+    path("speeches/<yyyy:year>/", views.SpeechYearArchive.as_view(), name="speech_archive_year"),
+    path("speeches/<yyyy:year>/<dd:month>/", views.SpeechMonthArchive.as_view(), name="speech_archive_month"),
+    path("speeches/<yyyy:year>/<dd:month>/<dd:day>/", views.SpeechDayArchive.as_view(), name="speech_archive_day"),
+    path("speeches/<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/", views.SpeechDetail.as_view(), name="speech_detail"),
+    path("speakers/<str:slug>/", views.speaker_detail, name="speaker_detail"),
+    path("venues/<str:slug>/", views.venue_detail, name="venue_detail"),
+]

@@ -1,0 +1,16 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Pages render in tests without a prior collectstatic; production keeps the manifest storage.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    # The test client speaks plain HTTP; the HTTPS redirect is covered by test_settings.
+    settings.SECURE_SSL_REDIRECT = False

@@ -1,0 +1,45 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PRINT_SETTINGS = (
+    "from django.conf import settings as s;"
+    "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
+    " s.DATABASES['default']['ENGINE'])"
+)
+
+
+def run_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS", "DATABASE_URL"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="kremlin_archive.settings")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + PRINT_SETTINGS],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_settings_are_strict_when_debug_is_off():
+    result = run_settings(SECRET_KEY="x" * 50, DATABASE_URL="postgres://root@127.0.0.1:5432/archive")
+    assert result.stdout.split() == ["True", "True", "True", "31536000", "django.db.backends.postgresql"]
+
+
+def test_settings_refuse_to_start_without_secret_key_in_production():
+    result = run_settings()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_settings_reject_a_malformed_boolean():
+    result = run_settings(DEBUG="maybe")
+    assert "DEBUG must be one of 1/0, true/false" in result.stderr
+
+
+def test_settings_embedded_default_is_sqlite():
+    result = run_settings(DEBUG="1")
+    assert result.stdout.split() == ["False", "False", "False", "0", "django.db.backends.sqlite3"]
