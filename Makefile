@@ -46,7 +46,7 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format .
 
 bench: setup
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python bench/render.py
+	$(BIN)/python bench/render.py
 
 clean:
 	rm -rf $(VENV) $(VAR) staticfiles
