@@ -61,8 +61,11 @@ def main():
 
     long = build_archive()
     client = Client(HTTP_HOST="127.0.0.1")
-    pages = [("home page /", "/"), ("month archive /speeches/2023/06/", "/speeches/2023/06/"),
-             ("500-paragraph speech page", long.get_absolute_url())]
+    pages = [
+        ("home page /", "/"),
+        ("month archive /speeches/2023/06/", "/speeches/2023/06/"),
+        ("500-paragraph speech page", long.get_absolute_url()),
+    ]
     print(f"Rendering benchmark: {args.repeat} requests each, whole Django request through the test client")
     for name, url in pages:
         for _ in range(5):  # warm caches and connections
