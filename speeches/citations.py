@@ -159,13 +159,12 @@ def cite(speech, speakers, url, accessed, paragraph=None):
 
     chicago_date = f"{MONTHS[date.month - 1]} {date.day}, {date.year}"
     chicago_accessed = f"{MONTHS[accessed.month - 1]} {accessed.day}, {accessed.year}"
-    chicago_event = ", ".join(part for part in (kind, venue, chicago_date) if part)
-    chicago_part = f", paragraph {paragraph.position}" if paragraph else ""
+    chicago_part = f"par. {paragraph.position}" if paragraph else ""
+    chicago_event = ", ".join(part for part in (kind, venue, chicago_date, chicago_part) if part)
     chicago = format_html(
-        "{}“{}{}.” {}. {}. Accessed {}. {}.",
+        "{}“{}.” {}. {}. Accessed {}. {}.",
         f"{_sentence(_chicago_authors(names))} " if names else "",
         title.rstrip("."),
-        chicago_part,
         chicago_event,
         ARCHIVE_NAME,
         chicago_accessed,
