@@ -7,30 +7,19 @@ installs it, so CI always runs them.
 
 import datetime
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from speeches import reading
 from speeches.models import Paragraph, Speaker, Speech
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_speaker, make_speech, make_venue
 
 # Playwright's sync API runs an event loop in the test thread, which Django would otherwise take for async
 # code and refuse database access to; the tests stay synchronous, so the check does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 try:
     from playwright.sync_api import sync_playwright
