@@ -201,3 +201,37 @@ def test_side_by_side_stacks_on_a_narrow_screen(browser, live_server, archive):
 
 def test_browser_tests_know_where_chromium_is():
     assert MISSING is None or "chromium" in MISSING.lower() or "playwright" in MISSING
+
+
+def test_each_setting_changes_what_the_reader_sees(page, live_server, archive):
+    page.goto(live_server.url + archive.get_absolute_url())
+    photo = (
+        '<img id="photo" alt="A photograph" width="40" height="40" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+    )
+    page.evaluate("(html) => document.querySelector('main').insertAdjacentHTML('afterbegin', html)", photo)
+    paragraph = page.locator("#p2")
+
+    def look():
+        return paragraph.evaluate(
+            "(p) => { const s = getComputedStyle(p);"
+            " return [s.fontSize, s.letterSpacing, s.lineHeight, s.fontFamily]; }"
+        )
+
+    size, spacing, line, family = look()
+    assert (size, spacing, line) == ("18px", "normal", "28.8px")
+    assert family.startswith("Georgia")
+    assert page.locator("#photo").is_visible()
+
+    page.get_by_text("View settings").click()
+    page.get_by_label("150%").check()
+    page.get_by_label("Widest").check()
+    page.get_by_label("Loosest").check()
+    page.get_by_label("Sans-serif throughout").check()
+    page.get_by_label("Hide").check()
+    size, spacing, line, family = look()
+    assert size == "27px"
+    assert spacing == "3.24px"  # 0.12em
+    assert line == "59.4px"  # 2.2
+    assert family.startswith("system-ui")
+    assert not page.locator("#photo").is_visible()
+    assert page.evaluate("document.cookie") == "reading=size:150|spacing:widest|line:loosest|font:sans|images:off"
