@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import MISSING, OVERFLOW_REPORT, TEXT_SPACING_CSS, browser_test, html_settings, set_reading_cookie
+from tests.browser import OVERFLOW_REPORT, TEXT_SPACING_CSS, browser_test, html_settings, set_reading_cookie
 
 pytestmark = browser_test
 
@@ -197,10 +197,6 @@ def test_side_by_side_stacks_on_a_narrow_screen(browser, live_server, archive):
         assert russian["x"] > english["x"] + english["width"]
     finally:
         context.close()
-
-
-def test_browser_tests_know_where_chromium_is():
-    assert MISSING is None or "chromium" in MISSING.lower() or "playwright" in MISSING
 
 
 def test_each_setting_changes_what_the_reader_sees(page, live_server, archive):
