@@ -33,6 +33,17 @@ urlpatterns = [
     path("speeches/<yyyy:year>/<dd:month>/", views.SpeechMonthArchive.as_view(), name="speech_archive_month"),
     path("speeches/<yyyy:year>/<dd:month>/<dd:day>/", views.SpeechDayArchive.as_view(), name="speech_archive_day"),
     path("speeches/<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/", views.SpeechDetail.as_view(), name="speech_detail"),
+    path(
+        "speeches/<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/cite/",
+        views.SpeechCite.as_view(),
+        name="speech_cite",
+    ),
+    path(
+        "speeches/<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/side-by-side/",
+        views.SpeechSideBySide.as_view(),
+        name="speech_side_by_side",
+    ),
+    path("settings/", views.reading_settings, name="reading_settings"),
     path("speakers/<str:slug>/", views.speaker_detail, name="speaker_detail"),
     path("venues/<str:slug>/", views.venue_detail, name="venue_detail"),
 ]

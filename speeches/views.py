@@ -1,15 +1,23 @@
 import calendar
 import datetime
+import itertools
 
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 from django.views.generic import dates
 
+from . import citations, reading
+from .forms import CiteForm, ReadingSettingsForm
 from .models import Speaker, Speech, Venue
 
 SPEECHES_PER_PAGE = 50
@@ -114,12 +122,17 @@ class SpeechDetail(dates.DateDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         speech = self.object
-        context["paragraphs"] = speech.paragraphs.select_related("speaker")
+        context["paragraphs"] = paragraphs = list(speech.paragraphs.select_related("speaker"))
         neighbours = Speech.objects.published().only("title", "slug", "date", "time")
         context["previous_speech"] = neighbours.filter(_earlier_than(speech)).order_by(*CHRONOLOGICAL_DESC).first()
         context["next_speech"] = neighbours.filter(_later_than(speech)).order_by(*CHRONOLOGICAL).first()
         translation = speech.translation
         context["translation"] = translation if translation and translation.is_published else None
+        context["url"] = context["permanent_url"] = self.request.build_absolute_uri(speech.get_absolute_url())
+        context["accessed"] = timezone.localdate()
+        context["citations"] = citations.cite(
+            speech, speakers_in_order_of_appearance(speech, paragraphs), context["url"], context["accessed"]
+        )
         return context
 
 
@@ -168,3 +181,111 @@ def healthz(request):
             f"database unavailable: {error.__class__.__name__}\n", status=503, content_type="text/plain"
         )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _safe_next(request, url):
+    """Return `url` if it points back into this site, else the home page: never an open redirect."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("home")
+
+
+# The view only sets the reader's own display preferences in their own browser: a forged post can do no more than
+# the reader's own click, and leaving out a CSRF token keeps every page free of a per-reader token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def reading_settings(request):
+    if request.method == "GET":
+        form = ReadingSettingsForm(initial={"next": _safe_next(request, request.GET.get("next"))})
+        return render(request, "speeches/reading_settings.html", {"form": form})
+    form = ReadingSettingsForm(request.POST)
+    if not form.is_valid():
+        return render(request, "speeches/reading_settings.html", {"form": form}, status=400)
+    if form.cleaned_data["reset"]:
+        chosen = dict(reading.DEFAULTS)
+    else:
+        chosen = reading.clean({**request.reading, **form.settings_given()})
+    response = HttpResponseRedirect(_safe_next(request, form.cleaned_data["next"]))
+    response.status_code = 303  # See Other: the reader's browser fetches the page again with GET
+    value = reading.cookie_value(chosen)
+    if value:
+        response.set_cookie(
+            reading.COOKIE_NAME, value, max_age=reading.COOKIE_MAX_AGE, secure=request.is_secure(), samesite="Lax"
+        )
+    else:
+        response.delete_cookie(reading.COOKIE_NAME, samesite="Lax")
+    return response
+
+
+class PublishedSpeechView(dates.DateDetailView):
+    date_field = "date"
+    allow_future = True
+    month_format = "%m"
+    context_object_name = "speech"
+
+    def get_queryset(self):
+        return Speech.objects.published().select_related("venue", "translation").prefetch_related("speakers")
+
+
+def speakers_in_order_of_appearance(speech, paragraphs=None):
+    """Who a citation names as authors: the speakers in the order they first speak."""
+    if paragraphs is None:
+        paragraphs = speech.paragraphs.exclude(speaker=None).select_related("speaker").order_by("position")
+    seen = {}
+    for paragraph in paragraphs:
+        if paragraph.speaker_id:
+            seen.setdefault(paragraph.speaker_id, paragraph.speaker)
+    return list(seen.values()) or list(speech.speakers.all())
+
+
+class SpeechCite(PublishedSpeechView):
+    template_name = "speeches/speech_cite.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        speech = self.object
+        url = request.build_absolute_uri(speech.get_absolute_url())
+        accessed = timezone.localdate()
+        form = CiteForm(request.GET)
+        context = self.get_context_data(object=speech, form=form, url=url, accessed=accessed)
+        if not form.is_valid():
+            return self.render_to_response(context, status=400)
+        position = form.cleaned_data["p"]
+        if position is None:
+            context["citations"] = citations.cite(speech, speakers_in_order_of_appearance(speech), url, accessed)
+            return self.render_to_response(context)
+        paragraph = speech.paragraphs.select_related("speaker").filter(position=position).first()
+        if paragraph is None:
+            count = speech.paragraphs.count()
+            context["error"] = f"This address has no paragraph {position}; its paragraphs are numbered 1 to {count}."
+            return self.render_to_response(context, status=404)
+        speakers = [paragraph.speaker] if paragraph.speaker else speakers_in_order_of_appearance(speech)
+        context["paragraph"] = paragraph
+        context["citations"] = citations.cite(speech, speakers, url, accessed, paragraph=paragraph)
+        return self.render_to_response(context)
+
+
+class SpeechSideBySide(PublishedSpeechView):
+    """The speech and its translation in parallel columns, paired paragraph by paragraph by position."""
+
+    template_name = "speeches/speech_side_by_side.html"
+
+    def get_object(self, queryset=None):
+        speech = super().get_object(queryset)
+        if speech.translation is None or not speech.translation.is_published:
+            raise Http404("This address has no published translation.")
+        return speech
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        speech = self.object
+        translation = speech.translation
+        context["translation"] = translation
+        context["rows"] = list(
+            itertools.zip_longest(
+                speech.paragraphs.select_related("speaker"), translation.paragraphs.select_related("speaker")
+            )
+        )
+        return context

@@ -1,5 +1,8 @@
 import pytest
 
+# Browser fixtures (Chromium through Playwright) for the test_browser_* modules.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):

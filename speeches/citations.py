@@ -1,0 +1,219 @@
+"""
+Citations of a speech or of one paragraph in APA (7th), Chicago (17th, bibliography), MLA (9th) and BibTeX.
+
+Month names are spelled out here rather than taken from the active locale: a citation style fixes them.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.utils.html import format_html
+
+ARCHIVE_NAME = "Speech archive"
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+# MLA abbreviates months longer than four letters.
+MLA_MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+BIBTEX_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+_SPACES = re.compile(r"\s+")
+_BIBTEX_SPECIAL = re.compile(r"([&%$#_{}])")
+
+
+@dataclass(frozen=True)
+class Name:
+    given: str
+    family: str
+
+    @classmethod
+    def parse(cls, full_name):
+        parts = plain(full_name).split(" ")
+        return cls(" ".join(parts[:-1]), parts[-1])
+
+    @property
+    def inverted(self):
+        return f"{self.family}, {self.given}" if self.given else self.family
+
+    @property
+    def natural(self):
+        return f"{self.given} {self.family}".strip()
+
+    @property
+    def initials(self):
+        initials = " ".join(f"{part[0]}." for part in re.split(r"[\s]+", self.given) if part)
+        return f"{self.family}, {initials}" if initials else self.family
+
+
+@dataclass(frozen=True)
+class Citation:
+    style: str
+    text: str
+
+
+def plain(text):
+    """Fold non-breaking spaces and runs of whitespace to single spaces, as a reference list needs."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+def _sentence(text):
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+def _apa_authors(names):
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0].initials
+    return ", ".join(name.initials for name in names[:-1]) + f", & {names[-1].initials}"
+
+
+def _chicago_authors(names):
+    if not names:
+        return ""
+    if len(names) > 3:
+        return f"{names[0].inverted}, et al"
+    rest = [name.natural for name in names[1:]]
+    if not rest:
+        return names[0].inverted
+    if len(rest) == 1:
+        return f"{names[0].inverted}, and {rest[0]}"
+    return f"{names[0].inverted}, " + ", ".join(rest[:-1]) + f", and {rest[-1]}"
+
+
+def _mla_authors(names):
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0].inverted
+    if len(names) == 2:
+        return f"{names[0].inverted}, and {names[1].natural}"
+    return f"{names[0].inverted}, et al"
+
+
+def _bibtex_escape(text):
+    return _BIBTEX_SPECIAL.sub(r"\\\1", text)
+
+
+def _bibtex_key(names, speech, paragraph):
+    first_word = next((w for w in re.findall(r"[a-z0-9]+", _ascii(plain(speech.title)).lower()) if len(w) > 3), "")
+    who = re.sub(r"[^a-z0-9]", "", _ascii(names[0].family).lower()) if names else ""
+    key = f"{who or 'speech'}{speech.date.year}{first_word}"
+    return f"{key}_p{paragraph.position}" if paragraph else key
+
+
+def _ascii(text):
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def cite(speech, speakers, url, accessed, paragraph=None):
+    """Return the citations of `speech` (or of one of its paragraphs) as it stands at `url`.
+
+    `speakers` are the people the citation names as authors; `accessed` is the date the reader consulted it.
+    """
+    names = [Name.parse(speaker.name) for speaker in speakers]
+    title = plain(speech.title)
+    kind = speech.get_kind_display()
+    date = speech.date
+    venue = plain(speech.venue.name) if speech.venue else ""
+    if paragraph:
+        url = f"{url}#{paragraph.anchor}"
+
+    apa_date = f"{date.year}, {MONTHS[date.month - 1]} {date.day}"
+    apa_bracket = f"Transcript of {kind.lower()}" + (f", paragraph {paragraph.position}" if paragraph else "")
+    apa_accessed = f"{MONTHS[accessed.month - 1]} {accessed.day}, {accessed.year}"
+    if names:
+        apa = format_html(
+            "{} ({}). <i>{}</i> [{}]. {}. Retrieved {}, from {}",
+            _sentence(_apa_authors(names)),
+            apa_date,
+            title,
+            apa_bracket,
+            ARCHIVE_NAME,
+            apa_accessed,
+            url,
+        )
+    else:
+        apa = format_html(
+            "<i>{}</i> [{}]. ({}). {}. Retrieved {}, from {}",
+            title,
+            apa_bracket,
+            apa_date,
+            ARCHIVE_NAME,
+            apa_accessed,
+            url,
+        )
+
+    chicago_date = f"{MONTHS[date.month - 1]} {date.day}, {date.year}"
+    chicago_accessed = f"{MONTHS[accessed.month - 1]} {accessed.day}, {accessed.year}"
+    chicago_part = f"par. {paragraph.position}" if paragraph else ""
+    chicago_event = ", ".join(part for part in (kind, venue, chicago_date, chicago_part) if part)
+    chicago = format_html(
+        "{}“{}.” {}. {}. Accessed {}. {}.",
+        f"{_sentence(_chicago_authors(names))} " if names else "",
+        title.rstrip("."),
+        chicago_event,
+        ARCHIVE_NAME,
+        chicago_accessed,
+        url,
+    )
+
+    mla_date = f"{date.day} {MLA_MONTHS[date.month - 1]} {date.year}"
+    mla_accessed = f"{accessed.day} {MLA_MONTHS[accessed.month - 1]} {accessed.year}"
+    mla_part = f", par. {paragraph.position}" if paragraph else ""
+    mla = format_html(
+        "{}“{}.” <i>{}</i>, {}{}, {}. Accessed {}.",
+        f"{_sentence(_mla_authors(names))} " if names else "",
+        title.rstrip("."),
+        ARCHIVE_NAME,
+        mla_date,
+        mla_part,
+        url,
+        mla_accessed,
+    )
+
+    fields = []
+    if names:
+        fields.append(("author", " and ".join(name.inverted for name in names)))
+    fields += [
+        ("title", title),
+        ("year", str(date.year)),
+        ("month", None),
+        ("howpublished", f"{kind}, {venue}" if venue else kind),
+        ("organization", ARCHIVE_NAME),
+        ("url", url),
+        ("urldate", accessed.isoformat()),
+    ]
+    if paragraph:
+        fields.append(("note", f"Paragraph {paragraph.position}"))
+    lines = [f"@misc{{{_bibtex_key(names, speech, paragraph)},"]
+    for field, value in fields:
+        if field == "month":
+            lines.append(f"  month = {BIBTEX_MONTHS[date.month - 1]},")
+        elif field == "url":
+            lines.append(f"  url = {{{value}}},")
+        else:
+            lines.append(f"  {field} = {{{_bibtex_escape(value)}}},")
+    lines[-1] = lines[-1].rstrip(",")
+    lines.append("}")
+    bibtex = "\n".join(lines)
+
+    return [
+        Citation("APA", apa),
+        Citation("Chicago", chicago),
+        Citation("MLA", mla),
+        Citation("BibTeX", bibtex),
+    ]

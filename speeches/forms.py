@@ -1,0 +1,38 @@
+from django import forms
+
+from . import reading
+
+
+class ReadingSettingsForm(forms.Form):
+    """The view-settings panel; a setting left out keeps the reader's current value."""
+
+    reset = forms.BooleanField(required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for setting in reading.SETTINGS:
+            self.fields[setting.name] = forms.ChoiceField(
+                label=setting.label,
+                choices=setting.choices,
+                required=False,
+                error_messages={
+                    "invalid_choice": f"“%(value)s” is not one of the choices for {setting.label.lower()}.",
+                },
+            )
+
+    def settings_given(self):
+        return {
+            setting.name: self.cleaned_data[setting.name]
+            for setting in reading.SETTINGS
+            if self.cleaned_data[setting.name]
+        }
+
+
+class CiteForm(forms.Form):
+    p = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Paragraph",
+        error_messages={"invalid": "The paragraph must be given as a number, e.g. 5."},
+    )

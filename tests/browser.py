@@ -1,0 +1,155 @@
+"""
+Shared set-up of the browser tests: Debian's Chromium driven by Playwright, never a downloaded browser.
+
+Where no Chromium is installed (a reader's own machine), the browser tests skip and say why; `.ci/run`
+installs it, so CI always runs them.
+"""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from speeches import reading
+from speeches.models import Paragraph, Speaker, Speech
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.factories import make_speaker, make_speech, make_venue
+
+# Playwright's sync API runs an event loop in the test thread, which Django would otherwise take for async
+# code and refuse database access to; the tests stay synchronous, so the check does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # the test extra is not installed
+    sync_playwright = None
+
+
+def _missing():
+    if sync_playwright is None:
+        return "the Python package playwright is not installed (pip install -e '.[test]')"
+    if not Path(CHROMIUM).is_file():
+        return f"no Chromium at {CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM"
+    return None
+
+
+MISSING = _missing()
+# CI installs Chromium, so there a missing browser fails the run instead of skipping it.
+browser_test = [
+    pytest.mark.browser,
+    pytest.mark.skipif(MISSING is not None and not os.environ.get("CI"), reason=f"browser test: {MISSING}"),
+]
+
+TEXT_SPACING_CSS = (
+    # WCAG 2.2 success criterion 1.4.12: content must survive these overrides without loss.
+    "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }"
+    " p { margin-bottom: 2em !important; }"
+)
+
+OVERFLOW_REPORT = """() => {
+  const root = document.documentElement;
+  const clipped = [];
+  for (const element of document.querySelectorAll("body *")) {
+    if (element.closest(".visually-hidden, .skip-link")) continue;
+    const style = getComputedStyle(element);
+    if (style.display === "none") continue;
+    const hides = ["hidden", "clip"];
+    if ((hides.includes(style.overflowX) && element.scrollWidth > element.clientWidth + 1)
+        || (hides.includes(style.overflowY) && element.scrollHeight > element.clientHeight + 1)) {
+      clipped.push(element.tagName.toLowerCase() + "." + element.className);
+    }
+  }
+  // A data table may scroll inside its own box (WCAG 1.4.10 exempts two-dimensional content); the page may not.
+  const inScroller = (e) => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (["auto", "scroll"].includes(getComputedStyle(a).overflowX)) return true;
+    }
+    return false;
+  };
+  const wide = [...document.querySelectorAll("body *")]
+    .filter((e) => e.getBoundingClientRect().right > root.clientWidth + 0.5)
+    .filter((e) => !e.closest(".visually-hidden, .skip-link") && !inScroller(e))
+    .map((e) => `${e.tagName.toLowerCase()}.${e.className}[${e.getAttribute("href") || ""}]`);
+  return {scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, clipped, wide: wide.slice(0, 10)};
+}"""
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if MISSING is not None:
+        pytest.fail(f"browser test: {MISSING}")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def browser_context(browser):
+    instance = browser.new_context(viewport={"width": 1024, "height": 800})
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context.new_page()
+
+
+def set_reading_cookie(context, base_url, **settings):
+    value = reading.cookie_value({**reading.DEFAULTS, **settings})
+    context.add_cookies([{"name": reading.COOKIE_NAME, "value": value, "url": base_url}])
+
+
+def html_settings(page):
+    return page.evaluate(
+        "() => Object.fromEntries(['size','colours','spacing','line','font','images']"
+        ".map((n) => [n, document.documentElement.getAttribute('data-' + n)]))"
+    )
+
+
+@pytest.fixture
+def archive(transactional_db):
+    """A small archive: an address with a translation, a speaker, a venue, and enough text to scroll."""
+    putin = make_speaker()
+    moderator = Speaker.objects.create(name="Fyodor Lukyanov", role="Moderator")
+    ufa = make_venue("Ufa, Republic of Bashkortostan")
+    forum = make_speech(
+        "Video address to the final session of the 10th Forum of Russian and Belarusian Regions",
+        datetime.date(2023, 6, 28),
+        kind=Speech.Kind.ADDRESS,
+        venue=ufa,
+        slug="forum",
+        lead="The President addressed the forum by video.",
+        source_url="http://en.kremlin.ru/events/president/news/71541",
+    )
+    rows = [(moderator, "Fyodor Lukyanov", "Good afternoon. The floor goes to the President.", "speech")]
+    rows += [
+        (
+            putin,
+            "Vladimir Putin" if n == 2 else "",
+            f"Paragraph {n}: regional cooperation grows stronger every year.",
+            "speech",
+        )
+        for n in range(2, 61)
+    ]
+    rows.insert(30, (None, "", "Applause.", "stage"))
+    Paragraph.objects.bulk_create(
+        Paragraph(speech=forum, position=n, speaker=who, speaker_label=label, text=text, kind=kind)
+        for n, (who, label, text, kind) in enumerate(rows, start=1)
+    )
+    forum.refresh_speakers()
+    russian = make_speech(
+        "Видеообращение к участникам Форума регионов России и Беларуси",
+        datetime.date(2023, 6, 28),
+        language="ru",
+        slug="forum-ru",
+        paragraphs=[("Владимир Путин", "Уважаемые друзья!"), "Рад приветствовать участников форума."],
+        speaker=putin,
+    )
+    forum.translation = russian
+    forum.save()
+    make_speech("An earlier address", datetime.date(2023, 6, 12), speaker=putin, paragraphs=["Text."])
+    return forum
