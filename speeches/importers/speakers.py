@@ -272,7 +272,7 @@ def split_role(label, is_known):
         tail = " ".join(words[start:])
         if tail[:1].isupper() and is_known(label_key(tail)):
             return _role(words[:start]), tail
-    count = _NAME_WORDS + (1 if words[-1] in _ROMAN else 0)
+    count = _NAME_WORDS
     head = words[:-count]
     has_role = any(
         w.casefold().strip(",") in _ROLE_WORDS

@@ -31,7 +31,7 @@ class Attributed:
 
     speech: Speech
     paragraphs: list[Paragraph]
-    speakers: set
+    speakers: list
 
 
 class Writer:
@@ -122,7 +122,9 @@ class Writer:
                     text=item.text,
                 )
             )
-        return Attributed(speech, paragraphs, {p.speaker for p in paragraphs if p.speaker is not None})
+        # Keyed by identity: speakers a dry run would create have no primary key yet.
+        speakers = list({id(p.speaker): p.speaker for p in paragraphs if p.speaker is not None}.values())
+        return Attributed(speech, paragraphs, speakers)
 
     def _attribute(self, items):
         by_label = self.speakers.attribute([p.speaker_label for p in items if p.speaker_label])
