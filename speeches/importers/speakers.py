@@ -125,7 +125,9 @@ class SpeakerResolver:
             speaker = self._create(name, role, slug=slug if slug and slug not in self._slugs_taken() else "")
         if role and not speaker.role:
             self._set_role(speaker, role)
-        self._add_aliases(speaker, [name, *aliases])
+        # The name itself is looked up without an alias; only the spellings the record lists are stored.
+        self._add_aliases(speaker, aliases)
+        self._by_key.setdefault(label_key(name), speaker)
         return speaker
 
     def _slugs_taken(self):

@@ -124,6 +124,9 @@ class Writer:
             )
         # Keyed by identity: speakers a dry run would create have no primary key yet.
         speakers = list({id(p.speaker): p.speaker for p in paragraphs if p.speaker is not None}.values())
+        if parsed.explicitly_attributed:
+            # The record's list is the speech's list, including people an editor added by hand.
+            speakers = list({id(s): s for s in by_reference.values()}.values())
         return Attributed(speech, paragraphs, speakers)
 
     def _attribute(self, items):
