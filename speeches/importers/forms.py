@@ -91,7 +91,10 @@ class TranscriptForm(forms.Form):
             raise forms.ValidationError(f"The transcript could not be read: {exc}") from exc
         speeches = [r for r in records if isinstance(r, ParsedSpeech)]
         if not speeches:
-            reasons = "; ".join(r.reason for r in records if isinstance(r, Rejected)) or "no speech found"
+            reasons = "; ".join(
+                f"{r.where}: {r.reason}" if r.where else r.reason for r in records if isinstance(r, Rejected)
+            )
+            reasons = reasons or "no speech found"
             raise forms.ValidationError(f"The transcript could not be read: {reasons}")
         if len(speeches) > 1:
             raise forms.ValidationError(
