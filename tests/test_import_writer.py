@@ -255,3 +255,24 @@ def test_command_format_and_language_override(tmp_path, capsys):
 def test_command_without_transcripts_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="No transcript files found"):
         call_command("import_speeches", str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("label", "role", "name"),
+    [
+        ("Yevgeny Rozhkov, reporter at VGTRK", "reporter at VGTRK", "Yevgeny Rozhkov"),
+        ("Inna Sverdlyukovskaya (Krasnodar Territory)", "Krasnodar Territory", "Inna Sverdlyukovskaya"),
+        ("CEO of Royal Dutch Shell Ben van Beurden", "CEO of Royal Dutch Shell", "Ben van Beurden"),
+        ("Senior Sergeant Tatyana Kovaleva", "Senior Sergeant", "Tatyana Kovaleva"),
+        ("Alexander Van der Bellen", "", "Alexander Van der Bellen"),
+    ],
+)
+def test_role_split_from_name_written_after_it(label, role, name):
+    assert split_role(label, lambda key: False) == (role, name)
+
+
+def test_role_split_at_a_name_printed_alone_in_capitals():
+    assert split_role("PRESS SECRETARY DMITRY PESKOV", lambda key: key == "dmitry peskov") == (
+        "PRESS SECRETARY",
+        "Dmitry Peskov",
+    )

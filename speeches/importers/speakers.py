@@ -253,6 +253,18 @@ _ROLE_WORDS = frozenset(
         "worker",
         "veteran",
         "hero",
+        "senior",
+        "junior",
+        "sergeant",
+        "corporal",
+        "private",
+        "admiral",
+        "marshal",
+        "lt-gen",
+        "lt-col",
+        "major-general",
+        "colonel-general",
+        "reporter",
     ]
 )
 _ROLE_CONNECTORS = frozenset(["of", "the", "and", "for", "at", "in", "on", "to"])
@@ -266,27 +278,38 @@ def split_role(label, is_known):
 
     The name is the longest tail of the label that is known on its own (printed alone elsewhere in the same
     transcript, or an alias already in the archive); failing that, a label with role words ends with a
-    two-word name, and a short label without them is all name.
+    two-word name, a label written "Name, role" or "Name (place)" starts with it, and a short label without
+    role words is all name.
     """
     label = normalize_label(label)
     words = label.split(" ")
     for start in range(1, len(words)):
         tail = " ".join(words[start:])
         if tail[:1].isupper() and is_known(label_key(tail)):
-            return _role(words[:start]), tail
-    count = _NAME_WORDS
+            return _role(words[:start]), _name_case(tail)
+    leading = _LEADING_NAME.match(label)
+    if leading and not _has_role_words(leading["name"].split(" ")):
+        return leading["role"].strip(" ()"), _name_case(leading["name"])
+    count = _NAME_WORDS + (1 if len(words) > _NAME_WORDS and words[-2].casefold() in _NAME_PARTICLES else 0)
     head = words[:-count]
-    has_role = any(
+    name = " ".join(words[-count:])
+    if head and name[:1].isupper() and (_has_role_words(head) or len(words) > _MAX_BARE_NAME_WORDS):
+        return _role(head), _name_case(name)
+    return "", _name_case(label)
+
+
+# "Yevgeny Rozhkov, reporter at VGTRK", "Inna Sverdlyukovskaya (Krasnodar Territory)"
+_LEADING_NAME = re.compile(r"^(?P<name>[^,()]+?)(?:, | \()(?P<role>.+)$")
+
+
+def _has_role_words(words):
+    return any(
         w.casefold().strip(",") in _ROLE_WORDS
         or w in _ROLE_CONNECTORS
         or (w[:1].islower() and w.casefold() not in _NAME_PARTICLES)
         or w.endswith(",")
-        for w in head
+        for w in words
     )
-    name = " ".join(words[-count:])
-    if head and name[:1].isupper() and (has_role or len(words) > _MAX_BARE_NAME_WORDS):
-        return _role(head), _name_case(name)
-    return "", _name_case(label)
 
 
 def _role(words):
