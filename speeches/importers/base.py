@@ -75,6 +75,20 @@ def collapse(text):
     return _COLLAPSIBLE.sub(" ", text or "").strip()
 
 
+_SEPARATOR = re.compile(r"^(?:\*[\s\u00a0]*){2,}$")
+_STAGE_DIRECTION = re.compile(r"^\(.*\)$", re.DOTALL)
+
+
+def is_separator(text):
+    """Whether a paragraph is a "* * *" separator."""
+    return bool(_SEPARATOR.match(text.strip()))
+
+
+def is_stage_direction(text):
+    """Whether a paragraph is only a parenthesis, such as "(Applause.)"."""
+    return bool(_STAGE_DIRECTION.match(text.strip()))
+
+
 def text_source_id(date, title):
     """Identify a transcript that has no source address by its day and title."""
     digest = hashlib.sha256(f"{date.isoformat()} {normalize_label(title).casefold()}".encode()).hexdigest()

@@ -16,11 +16,20 @@ import lxml.html
 
 from speeches.models import Paragraph
 
-from .base import ParsedParagraph, ParsedSpeech, ParseError, collapse, decode, find_date, guess_kind, parse_time
+from .base import (
+    ParsedParagraph,
+    ParsedSpeech,
+    ParseError,
+    collapse,
+    decode,
+    find_date,
+    guess_kind,
+    is_separator,
+    is_stage_direction,
+    parse_time,
+)
 
 _BOLD = {"b", "strong"}
-_SEPARATOR = re.compile(r"^[*\s\u00a0]*\*[*\s\u00a0]*\*[*\s\u00a0]*$")
-_STAGE = re.compile(r"^\(.*\)$", re.DOTALL)
 
 _xpath = lxml.etree.XPath
 
@@ -98,7 +107,7 @@ def read(data, *, name=""):
 
     return ParsedSpeech(
         title=title,
-        date=_date(article),
+        date=_date(article, root),
         time=parse_time(_first_text(_Page.time(article))),
         kind=guess_kind(title),
         venue=_first_text(_Page.place(article)),
@@ -141,9 +150,10 @@ def _paragraph(block):
     text = _visible_text(block)
     if not text:
         return None
-    if _SEPARATOR.match(text):
+    if is_separator(text):
         return ParsedParagraph(text="* * *", kind=Paragraph.Kind.SEPARATOR)
-    if _STAGE.match(text) and _is_italic_or_plain_parenthesis(block):
+    if is_stage_direction(text) and not _has_bold(block):
+        # "(Applause.)" is printed in italics or plain; a bold parenthesis is a heading.
         return ParsedParagraph(text=text, kind=Paragraph.Kind.STAGE)
 
     bold = _leading_bold(block)
@@ -186,16 +196,16 @@ def _leading_bold(block):
             parts.append("\n")
             continue
         break
-    return _collapse_keep_breaks("".join(parts)).rstrip() if parts else ""
+    return collapse("".join(parts)) if parts else ""
 
 
-def _is_italic_or_plain_parenthesis(block):
-    # "(Applause.)" is printed in italics; a bold parenthesis would be a heading.
-    return not any(child.tag in _BOLD for child in block if isinstance(child.tag, str))
+def _has_bold(block):
+    return any(child.tag in _BOLD for child in block if isinstance(child.tag, str))
 
 
 def _visible_text(element):
-    return _collapse_keep_breaks(_raw_text(element))
+    # Newlines in the HTML source are wrapping and a <br> is a soft break: the page shows both as a space.
+    return collapse(_raw_text(element))
 
 
 def _raw_text(element):
@@ -211,11 +221,6 @@ def _raw_text(element):
         if child.tail:
             parts.append(child.tail)
     return "".join(parts)
-
-
-def _collapse_keep_breaks(text):
-    # Newlines in the HTML source are wrapping and a <br> is a soft break: the page shows both as a space.
-    return collapse(text)
 
 
 def _trim(text):
@@ -244,8 +249,8 @@ def _lead(elements):
     return _visible_text(elements[0])
 
 
-def _date(root):
-    for element in _Page.published(root):
+def _date(article, root):
+    for element in _Page.published(article):
         value = element.get("datetime", "")
         try:
             return datetime.date.fromisoformat(value[:10])
@@ -253,9 +258,8 @@ def _date(root):
             found = find_date(element.text_content())
             if found:
                 return found
-    if not _Page.announce_date(root) and root.tag == "article":
-        root = root.getroottree().getroot()
-    for element in _Page.announce_date(root):
+    # Announcements have no <time>, only text such as "Announcement, December 14, 2012".
+    for element in _Page.announce_date(article) or _Page.announce_date(root):
         found = find_date(element.text_content())
         if found:
             return found

@@ -122,7 +122,7 @@ class SpeakerResolver:
         if speaker is None:
             speaker = self._by_key.get(label_key(name))
         if speaker is None:
-            speaker = self._create(name, role, slug=slug if slug and slug not in self._slugs_taken() else "")
+            speaker = self._create(name, role, slug=slug)
         if role and not speaker.role:
             self._set_role(speaker, role)
         # The name itself is looked up without an alias; only the spellings the record lists are stored.
@@ -150,11 +150,12 @@ class SpeakerResolver:
         return speaker
 
     def _create(self, name, role, *, slug=""):
+        """A new speaker, with `slug` if it is still free."""
         name = normalize_label(name)[:_MAX_NAME]
         speaker = Speaker(name=name, role=normalize_label(role)[:_MAX_NAME])
-        self._slugs_taken()
-        speaker.slug = slug or self._slugs.new(name)
-        self._slugs.taken.add(speaker.slug)
+        taken = self._slugs_taken()
+        speaker.slug = slug if slug and slug not in taken else self._slugs.new(name)
+        taken.add(speaker.slug)
         if self.save:
             speaker.save()
         self._by_slug[speaker.slug] = speaker
@@ -268,6 +269,8 @@ _ROLE_WORDS = frozenset(
     ]
 )
 _ROLE_CONNECTORS = frozenset(["of", "the", "and", "for", "at", "in", "on", "to"])
+# Small words that may stand inside a label: in roles ("Minister of Finance") or in names ("Ben van Beurden").
+NAME_CONNECTORS = _ROLE_CONNECTORS | _NAME_PARTICLES
 _ROMAN = frozenset(["II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"])
 _NAME_WORDS = 2
 _MAX_BARE_NAME_WORDS = 5

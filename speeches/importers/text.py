@@ -11,8 +11,19 @@ import re
 
 from speeches.models import Paragraph, label_key, normalize_label
 
-from .base import ParsedParagraph, ParsedSpeech, ParseError, decode, find_date, guess_kind, guess_language, parse_time
-from .speakers import ANONYMOUS_WORDS
+from .base import (
+    ParsedParagraph,
+    ParsedSpeech,
+    ParseError,
+    decode,
+    find_date,
+    guess_kind,
+    guess_language,
+    is_separator,
+    is_stage_direction,
+    parse_time,
+)
+from .speakers import ANONYMOUS_WORDS, NAME_CONNECTORS
 
 _CHROME = {
     label_key(line)
@@ -45,14 +56,9 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _TIME_LINE = re.compile(r"^\d{1,2}:\d{2}$")
-_SEPARATOR = re.compile(r"^(?:\*\s*){2,}$")
-_STAGE = re.compile(r"^\(.*\)$", re.DOTALL)
 _TURN = re.compile(r"^(?P<label>[^:\n]{1,150}?)[ \u00a0]*:[ \u00a0\t]+(?P<text>\S.*)$", re.DOTALL)
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _LABEL_PUNCTUATION = re.compile(r"[!?;\"«»“”„]|\w{4,}\.\s")
-_CONNECTORS = frozenset(
-    ["of", "the", "and", "for", "at", "in", "on", "to", "de", "da", "del", "la", "le", "von", "van", "der", "bin", "al"]
-)
 _MAX_LABEL_WORDS = 16
 
 
@@ -115,9 +121,9 @@ def _is_chrome(block):
 
 
 def _paragraph(block, known_label):
-    if _SEPARATOR.match(block):
+    if is_separator(block):
         return ParsedParagraph(text="* * *", kind=Paragraph.Kind.SEPARATOR)
-    if _STAGE.match(block):
+    if is_stage_direction(block):
         return ParsedParagraph(text=block, kind=Paragraph.Kind.STAGE)
     match = _TURN.match(block)
     if match:
@@ -143,7 +149,7 @@ def looks_like_label(label):
         return False
     for word in words:
         bare = word.strip("(),–—-")
-        if not bare or bare[:1].isupper() or bare[:1].isdigit() or bare.casefold() in _CONNECTORS:
+        if not bare or bare[:1].isupper() or bare[:1].isdigit() or bare.casefold() in NAME_CONNECTORS:
             continue
         if cyrillic:
             # Russian roles are written in lower case ("Министр иностранных дел Сергей Лавров").

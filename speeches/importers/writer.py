@@ -7,6 +7,7 @@ is created and left alone afterwards. Every created or updated speech goes throu
 transaction, so `post_save` receivers see it.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -63,20 +64,15 @@ class Writer:
     def write(self, parsed: ParsedSpeech):
         """Store one speech; return (outcome, speech)."""
         validate(parsed)
-        if self.dry_run:
-            existing = self._existing(parsed)
-            stored = _snapshot(existing)
-            resolved = self.resolve(parsed, existing=existing)
-            return self._compare(resolved, stored), resolved.speech
         try:
-            with transaction.atomic():
+            with nullcontext() if self.dry_run else transaction.atomic():
                 existing = self._existing(parsed)
                 stored = _snapshot(existing)
                 resolved = self.resolve(parsed, existing=existing)
                 outcome = self._compare(resolved, stored)
-                if outcome == CREATED:
-                    self._create(resolved, parsed)
-                elif outcome == UPDATED:
+                if outcome == CREATED and not self.dry_run:
+                    self._create(resolved)
+                elif outcome == UPDATED and not self.dry_run:
                     self._update(resolved)
                 return outcome, resolved.speech
         except IntegrityError as exc:
@@ -179,7 +175,7 @@ class Writer:
         speaker_ids = set(speech.speakers.values_list("id", flat=True))
         return UNCHANGED if speaker_ids == {_pk(s) for s in resolved.speakers} else UPDATED
 
-    def _create(self, resolved, parsed):
+    def _create(self, resolved):
         speech = resolved.speech
         if speech.slug and Speech.objects.filter(date=speech.date, slug=speech.slug).exists():
             speech.slug = ""

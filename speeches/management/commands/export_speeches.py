@@ -1,5 +1,3 @@
-import sys
-
 from django.core.management.base import BaseCommand
 
 from speeches.importers.json_format import export_speeches
@@ -17,5 +15,5 @@ class Command(BaseCommand):
                 count = export_speeches(stream)
             self.stderr.write(f"{count} speeches written to {options['output']}.")
         else:
-            count = export_speeches(sys.stdout if self.stdout._out is sys.stdout else self.stdout._out)
+            count = export_speeches(self.stdout)
             self.stderr.write(f"{count} speeches written.")
