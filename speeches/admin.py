@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from .importers import CREATED, UNCHANGED
 from .importers.forms import TranscriptForm
-from .importers.writer import WriteError, Writer
+from .importers.writer import WriteError, Writer, ensure_identity
 from .models import Paragraph, Speaker, SpeakerAlias, Speech, Venue
 
 
@@ -99,7 +99,10 @@ class SpeechAdmin(admin.ModelAdmin):
                     if response is not None:
                         return response
                 else:
+                    ensure_identity(form.parsed)
+                    existing = writer.find_existing(form.parsed)
                     preview = writer.resolve(form.parsed)
+                    preview.existing = existing
                     form = TranscriptForm(form.detected(), known_label=writer.speakers.known)
                     form.is_valid()
         else:

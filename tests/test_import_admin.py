@@ -154,3 +154,24 @@ def test_file_with_several_speeches_is_sent_to_the_command(editor):
     records = b'{"title": "A", "date": "2020-01-01", "paragraphs": [{"text": "x"}]}\n' * 2
     response = editor.post(URL, {"upload": SimpleUploadedFile("many.jsonl", records), "_preview": "Preview"})
     assert "The file holds 2 speeches; this page takes one." in response.content.decode()
+
+
+def test_preview_of_a_source_already_in_the_archive_says_so(editor):
+    call_command("loaddata", "fixtures/demo.json", verbosity=0)
+    demo = Speech.objects.get()
+    seed_like = (
+        "Video address to\xa0the\xa0final session of\xa0the\xa010th Forum of\xa0Russian and\xa0Belarusian Regions"
+    )
+    response = editor.post(
+        URL, {"pasted": f"{seed_like}\n\nJune 28, 2023\n\nVladimir Putin: Hello.\n", "_preview": "1"}
+    )
+    page = response.content.decode()
+    assert f'as\n          <a href="/admin/speeches/speech/{demo.pk}/change/">{demo.title}</a>;' in page
+    assert "saving updates it in place and keeps its status." in page
+
+
+def test_preview_of_a_saved_page_lists_its_sections_and_tags(editor):
+    upload = SimpleUploadedFile("70001.html", kremlin_page(body=ODD_BODY).encode())
+    page = editor.post(URL, {"upload": upload, "_preview": "Preview"}).content.decode()
+    assert "<dt>Sections</dt><dd>News, Transcripts, President</dd>" in page
+    assert "<dt>Geography</dt><dd>Republic of\xa0Crimea</dd>" in page

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
@@ -276,3 +276,33 @@ def test_role_split_at_a_name_printed_alone_in_capitals():
         "PRESS SECRETARY",
         "Dmitry Peskov",
     )
+
+
+def test_saved_speech_is_complete_when_its_transaction_commits(tmp_path, django_capture_on_commit_callbacks):
+    seen = []
+
+    def on_save(sender, instance, **kwargs):
+        # What a search index does: read the speech once the transaction has committed.
+        transaction.on_commit(lambda: seen.append((instance.title, instance.paragraphs.count())))
+
+    (tmp_path / "1.html").write_text(kremlin_page(id="1", title="Meeting", body="<p>One.</p><p>Two.</p>"), "utf-8")
+    post_save.connect(on_save, sender=Speech)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            import_paths([tmp_path])
+        (tmp_path / "1.html").write_text(kremlin_page(id="1", title="Meeting", body="<p>One.</p>"), "utf-8")
+        with django_capture_on_commit_callbacks(execute=True):
+            import_paths([tmp_path])
+    finally:
+        post_save.disconnect(on_save, sender=Speech)
+    assert seen == [("Meeting", 2), ("Meeting", 1)]
+
+
+def test_command_lists_every_file_at_verbosity_two(pages, capsys):
+    call_command("import_speeches", str(pages), verbosity=2)
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"created: {pages}/news/2020/70001.html",
+        f"created: {pages}/news/2020/70002.html",
+        "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed.",
+    ]

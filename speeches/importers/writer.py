@@ -33,6 +33,7 @@ class Attributed:
     speech: Speech
     paragraphs: list[Paragraph]
     speakers: list
+    existing: Speech | None = None
 
 
 class Writer:
@@ -66,7 +67,7 @@ class Writer:
         validate(parsed)
         try:
             with nullcontext() if self.dry_run else transaction.atomic():
-                existing = self._existing(parsed)
+                existing = self.find_existing(parsed)
                 stored = _snapshot(existing)
                 resolved = self.resolve(parsed, existing=existing)
                 outcome = self._compare(resolved, stored)
@@ -136,7 +137,8 @@ class Writer:
             result.append(current if item.kind == Paragraph.Kind.SPEECH else None)
         return result
 
-    def _existing(self, parsed):
+    def find_existing(self, parsed):
+        """The stored speech `parsed` comes from, or None."""
         if parsed.source_id or parsed.source_url:
             pk = self._source_pk(parsed.source_url, parsed.source_id)
             if pk is None:
@@ -222,7 +224,12 @@ def validate(parsed):
         raise WriteError("The transcript has no paragraphs.")
     if len(parsed.title) > Speech._meta.get_field("title").max_length:
         raise WriteError("The title is longer than 500 characters.")
-    if not (parsed.source_url or parsed.source_id or parsed.slug):
+    ensure_identity(parsed)
+
+
+def ensure_identity(parsed):
+    """Give a transcript without a source address an id made of its day and title."""
+    if parsed.date and not (parsed.source_url or parsed.source_id or parsed.slug):
         parsed.source_id = text_source_id(parsed.date, parsed.title)
 
 
