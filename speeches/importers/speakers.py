@@ -13,39 +13,15 @@ from django.utils.text import slugify
 
 from speeches.models import Speaker, SpeakerAlias, Venue, label_key, normalize_label
 
-ANONYMOUS_WORDS = frozenset(
-    [
-        "question",
-        "questions",
-        "remark",
-        "remarks",
-        "reply",
-        "replies",
-        "answer",
-        "answers",
-        "response",
-        "responses",
-        "voice",
-        "voices",
-        "comment",
-        "comments",
-        "audience",
-        "participant",
-        "participants",
-        "interjection",
-        "unidentified",
-        "вопрос",
-        "вопросы",
-        "реплика",
-        "реплики",
-        "ответ",
-        "ответы",
-        "голос",
-        "голоса",
-        "комментарий",
-        "участник",
-        "участники",
-    ]
+
+def _words(text):
+    return frozenset(text.split())
+
+
+ANONYMOUS_WORDS = _words(
+    """question questions remark remarks reply replies answer answers response responses voice voices comment comments
+    audience participant participants interjection unidentified вопрос вопросы реплика реплики ответ ответы голос
+    голоса комментарий участник участники"""
 )
 
 _LEADING_WORD = re.compile(r"[\w-]+")
@@ -179,99 +155,20 @@ class SpeakerResolver:
             SpeakerAlias.objects.bulk_create(new, ignore_conflicts=True)
 
 
-_NAME_PARTICLES = frozenset(["de", "da", "del", "la", "le", "von", "van", "der", "bin", "ibn", "al"])
+_NAME_PARTICLES = _words("""de da del la le von van der bin ibn al""")
 # Words that announce a role before a name ("Prime Minister Dmitry Medvedev", "Journalist Mikhail Leontyev").
-_ROLE_WORDS = frozenset(
-    [
-        "president",
-        "presidential",
-        "prime",
-        "minister",
-        "ministry",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "governor",
-        "head",
-        "director",
-        "deputy",
-        "chief",
-        "secretary",
-        "king",
-        "queen",
-        "emir",
-        "crown",
-        "prince",
-        "sultan",
-        "mayor",
-        "ambassador",
-        "journalist",
-        "moderator",
-        "ceo",
-        "speaker",
-        "senator",
-        "general",
-        "colonel",
-        "major",
-        "captain",
-        "lieutenant",
-        "commander",
-        "member",
-        "rector",
-        "editor",
-        "editor-in-chief",
-        "correspondent",
-        "professor",
-        "academician",
-        "patriarch",
-        "metropolitan",
-        "aide",
-        "adviser",
-        "advisor",
-        "spokesman",
-        "spokeswoman",
-        "representative",
-        "envoy",
-        "acting",
-        "first",
-        "executive",
-        "founder",
-        "teacher",
-        "doctor",
-        "pilot",
-        "officer",
-        "commissioner",
-        "ombudsman",
-        "ombudsperson",
-        "leader",
-        "host",
-        "anchor",
-        "presenter",
-        "partner",
-        "manager",
-        "owner",
-        "student",
-        "worker",
-        "veteran",
-        "hero",
-        "senior",
-        "junior",
-        "sergeant",
-        "corporal",
-        "private",
-        "admiral",
-        "marshal",
-        "lt-gen",
-        "lt-col",
-        "major-general",
-        "colonel-general",
-        "reporter",
-    ]
+_ROLE_WORDS = _words(
+    """president presidential prime minister ministry chairman chairwoman chair governor head director deputy chief
+    secretary king queen emir crown prince sultan mayor ambassador journalist moderator ceo speaker senator general
+    colonel major captain lieutenant commander member rector editor editor-in-chief correspondent professor
+    academician patriarch metropolitan aide adviser advisor spokesman spokeswoman representative envoy acting first
+    executive founder teacher doctor pilot officer commissioner ombudsman ombudsperson leader host anchor presenter
+    partner manager owner student worker veteran hero senior junior sergeant corporal private admiral marshal lt-gen
+    lt-col major-general colonel-general reporter"""
 )
-_ROLE_CONNECTORS = frozenset(["of", "the", "and", "for", "at", "in", "on", "to"])
+_ROLE_CONNECTORS = _words("""of the and for at in on to""")
 # Small words that may stand inside a label: in roles ("Minister of Finance") or in names ("Ben van Beurden").
 NAME_CONNECTORS = _ROLE_CONNECTORS | _NAME_PARTICLES
-_ROMAN = frozenset(["II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"])
 _NAME_WORDS = 2
 _MAX_BARE_NAME_WORDS = 5
 
