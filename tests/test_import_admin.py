@@ -34,6 +34,10 @@ def editor(client):
 def test_changelist_links_to_add_transcript(editor):
     page = editor.get("/admin/speeches/speech/").content.decode()
     assert f'<a href="{URL}" class="addlink">Add transcript</a>' in page
+    form = editor.get(URL)
+    assert form.status_code == 200
+    assert '<input type="file" name="upload"' in form.content.decode()
+    assert '<textarea name="pasted"' in form.content.decode()
 
 
 def test_add_transcript_needs_an_editor(client):

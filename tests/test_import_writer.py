@@ -306,3 +306,22 @@ def test_command_lists_every_file_at_verbosity_two(pages, capsys):
         f"created: {pages}/news/2020/70002.html",
         "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"title": "T" * 501}, "The title is longer than 500 characters."),
+        ({"source_id": "9" * 101}, "The source id is longer than 100 characters."),
+        ({"paragraphs": [{"text": "x", "speaker_label": "L" * 301}]}, "The speaker label of paragraph 1 is longer"),
+    ],
+)
+def test_overlong_fields_fail_cleanly_on_every_database(tmp_path, record, message):
+    import json
+
+    path = tmp_path / "speech.json"
+    path.write_text(json.dumps({"title": "T", "date": "2020-01-01", "paragraphs": [{"text": "x"}], **record}), "utf-8")
+    report = import_paths([path])
+    assert report.summary() == "0 created, 0 updated, 0 unchanged, 0 skipped, 1 failed"
+    assert report.problems()[0].reason.startswith(message)
+    assert counts()["Speech"] == 0

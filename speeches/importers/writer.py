@@ -10,7 +10,7 @@ transaction, so `post_save` receivers see it.
 from contextlib import nullcontext
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 
 from speeches.models import Paragraph, Speech, unique_slug
 
@@ -76,7 +76,7 @@ class Writer:
                 elif outcome == UPDATED and not self.dry_run:
                     self._update(resolved)
                 return outcome, resolved.speech
-        except IntegrityError as exc:
+        except DatabaseError as exc:
             self.forget()
             raise WriteError(f"The database refused the speech: {exc}") from exc
         except Exception:
@@ -222,8 +222,19 @@ def validate(parsed):
         raise WriteError("The transcript has no date.")
     if not parsed.paragraphs:
         raise WriteError("The transcript has no paragraphs.")
-    if len(parsed.title) > Speech._meta.get_field("title").max_length:
-        raise WriteError("The title is longer than 500 characters.")
+    for name, value in [
+        ("title", parsed.title),
+        ("slug", parsed.slug),
+        ("source_url", parsed.source_url),
+        ("source_id", parsed.source_id),
+    ]:
+        limit = Speech._meta.get_field(name).max_length
+        if len(value) > limit:
+            raise WriteError(f"The {name.replace('_', ' ')} is longer than {limit} characters.")
+    limit = Paragraph._meta.get_field("speaker_label").max_length
+    for position, paragraph in enumerate(parsed.paragraphs, start=1):
+        if len(paragraph.speaker_label) > limit:
+            raise WriteError(f"The speaker label of paragraph {position} is longer than {limit} characters.")
     ensure_identity(parsed)
 
 
