@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import json_format, kremlin_html, kremlin_ru_csv, text
-from .base import ParsedSpeech, ParseError, Rejected
+from .base import ParsedSpeech, ParseError, Rejected, decode
 from .writer import CREATED, UNCHANGED, UPDATED, WriteError, Writer
 
 logger = logging.getLogger(__name__)
@@ -77,8 +77,7 @@ def detect_format(name, data):
     found = EXTENSIONS.get(Path(name).suffix.lower())
     if found:
         return found
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n") if isinstance(data, bytes) else data[:2048].lstrip()
-    head = head.decode("utf-8", errors="replace") if isinstance(head, bytes) else head
+    head = decode(data[:2048]).lstrip()
     lowered = head.lower()
     if lowered.startswith(("<!doctype html", "<html")) or "<html" in lowered[:500]:
         return "kremlin-html"

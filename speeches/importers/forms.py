@@ -1,3 +1,4 @@
+import logging
 from pathlib import Path
 
 from django import forms
@@ -7,6 +8,8 @@ from speeches.models import Speech
 
 from . import EXTENSIONS, FORMATS, detect_format, read_source
 from .base import ParsedSpeech, ParseError, Rejected
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A stray invalid byte is tolerated (saved pages have them); more than this share means the file is not UTF-8.
@@ -89,6 +92,11 @@ class TranscriptForm(forms.Form):
             records = read_source(text, name=name, format=format, known_label=self.known_label)
         except ParseError as exc:
             raise forms.ValidationError(f"The transcript could not be read: {exc}") from exc
+        except Exception as exc:  # A reader bug must show as a message, not a server error.
+            logger.exception("Could not read the transcript %s", name)
+            raise forms.ValidationError(
+                "The transcript could not be read: it is not in a format the archive knows."
+            ) from exc
         speeches = [r for r in records if isinstance(r, ParsedSpeech)]
         if not speeches:
             reasons = "; ".join(
