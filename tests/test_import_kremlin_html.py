@@ -165,3 +165,18 @@ def test_kremlin_page_imported_with_speakers_resolved(tmp_path):
     assert sorted(s.name for s in speech.speakers.all()) == ["Alexander Lukashenko", "Vladimir Putin"]
     assert speech.venue.name == "The Kremlin, Moscow"
     assert Paragraph.objects.filter(speech=speech, kind="stage").get().text == "(Applause.)"
+
+
+def test_kremlin_page_loose_text_and_lists_are_kept_in_order():
+    body = (
+        "Loose intro text.<p><b>Vladimir Putin:</b> Hi.</p><!-- a comment -->Trailing loose text <i>in italics</i>."
+        "<ul><li>First point;</li><li>second point.</li></ul><hr/><div><b>Sergei Lavrov</b>: In a div.</div>"
+    )
+    assert paragraphs_of(kremlin_page(body=body)) == [
+        ("speech", "", "Loose intro text."),
+        ("speech", "Vladimir Putin", "Hi."),
+        ("speech", "", "Trailing loose text in italics."),
+        ("speech", "", "First point;"),
+        ("speech", "", "second point."),
+        ("speech", "Sergei Lavrov", "In a div."),
+    ]

@@ -7,6 +7,7 @@ turn; a paragraph that is bold throughout is a sub-heading; `* * *` separates pa
 parenthesis, such as `(Applause.)`, is a stage direction.
 """
 
+import copy
 import datetime
 import re
 from urllib.parse import urlsplit
@@ -58,7 +59,6 @@ class _Page:
         ".//*[contains(concat(' ', @class, ' '), ' masha-ignore ') or contains(@class, 'read__bottommeta')"
         " or self::script or self::style or self::noscript]"
     )
-    blocks = _xpath(".//p | .//h2 | .//h3 | .//h4 | .//li")
 
 
 def read(data, *, name=""):
@@ -129,9 +129,7 @@ def read_body(body):
         element.drop_tree()
     paragraphs = []
     pending_label = ""
-    for block in _Page.blocks(body):
-        if block.tag != "p" and block.find(".//p") is not None:
-            continue
+    for block in _blocks(body):
         paragraph = _paragraph(block)
         if paragraph is None:
             continue
@@ -144,6 +142,58 @@ def read_body(body):
         pending_label = ""
         paragraphs.append(paragraph)
     return paragraphs
+
+
+_PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "pre"})
+_BLOCK_TAGS = _PARAGRAPH_TAGS | {
+    "div",
+    "blockquote",
+    "section",
+    "figure",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "tbody",
+    "tr",
+    "hr",
+}
+
+
+def _blocks(container):
+    """Yield the paragraph-level elements of a container in reading order.
+
+    Text standing loose in a container (between blocks, or in a body without any <p>) is gathered into a
+    paragraph of its own, so that no visible text is lost whatever markup a page uses.
+    """
+    loose = lxml.html.Element("p")
+    loose.text = container.text
+    for child in container:
+        if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
+            if _visible_text(loose):
+                yield loose
+            if child.tag in _PARAGRAPH_TAGS and not any(
+                isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in child.iterdescendants()
+            ):
+                yield child
+            elif child.tag != "hr":
+                yield from _blocks(child)
+            loose = lxml.html.Element("p")
+            loose.text = child.tail
+        elif isinstance(child.tag, str):
+            loose.append(copy.deepcopy(child))
+        elif child.tail:
+            # A comment: keep the text after it.
+            _append_text(loose, child.tail)
+    if _visible_text(loose):
+        yield loose
+
+
+def _append_text(element, text):
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 def _paragraph(block):
