@@ -166,27 +166,34 @@ def _blocks(container):
     Text standing loose in a container (between blocks, or in a body without any <p>) is gathered into a
     paragraph of its own, so that no visible text is lost whatever markup a page uses.
     """
-    loose = lxml.html.Element("p")
-    loose.text = container.text
+    loose = _loose(container.text)
     for child in container:
         if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
-            if _visible_text(loose):
+            if loose is not None and _visible_text(loose):
                 yield loose
-            if child.tag in _PARAGRAPH_TAGS and not any(
-                isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in child.iterdescendants()
-            ):
+            if child.tag in _PARAGRAPH_TAGS and next(child.iterdescendants(*_BLOCK_TAGS), None) is None:
                 yield child
             elif child.tag != "hr":
                 yield from _blocks(child)
-            loose = lxml.html.Element("p")
-            loose.text = child.tail
+            loose = _loose(child.tail)
         elif isinstance(child.tag, str):
+            loose = loose if loose is not None else _loose("", force=True)
             loose.append(copy.deepcopy(child))
         elif child.tail:
             # A comment: keep the text after it.
+            loose = loose if loose is not None else _loose("", force=True)
             _append_text(loose, child.tail)
-    if _visible_text(loose):
+    if loose is not None and _visible_text(loose):
         yield loose
+
+
+def _loose(text, *, force=False):
+    """A paragraph to gather loose text into; None while there is only whitespace to gather."""
+    if not force and not (text or "").strip(" \t\r\n\u00a0"):
+        return None
+    element = lxml.html.Element("p")
+    element.text = text
+    return element
 
 
 def _append_text(element, text):
