@@ -180,3 +180,27 @@ def test_kremlin_page_loose_text_and_lists_are_kept_in_order():
         ("speech", "", "second point."),
         ("speech", "Sergei Lavrov", "In a div."),
     ]
+
+
+def test_kremlin_announcement_with_only_a_lead_imports_it_as_its_text(tmp_path):
+    from speeches.importers import import_paths
+
+    page = kremlin_page(
+        id="17000",
+        title="Vladimir Putin will meet with Government members",
+        date=None,
+        time=None,
+        announcement="Announcement, December 14, 2012",
+        lead="<p>The meeting will discuss the budget.</p>",
+    )
+    start = page.index('<div class="entry-content')
+    page = page[:start] + page[page.index('<div class="read__bottommeta') :]
+    (tmp_path / "17000.html").write_text(page, "utf-8")
+
+    assert import_paths([tmp_path]).summary() == "1 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+    speech = Speech.objects.get()
+    assert (speech.date, speech.kind, list(speech.paragraphs.values_list("text", flat=True))) == (
+        datetime.date(2012, 12, 14),
+        Speech.Kind.MEETING,
+        ["The meeting will discuss the budget."],
+    )

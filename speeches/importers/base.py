@@ -104,7 +104,7 @@ _KINDS = [
     (Speech.Kind.SPEECH, r"\bspeech|remarks|\blecture|выступлени|речь"),
     (
         Speech.Kind.MEETING,
-        r"meeting|talks|conversation|session|conference|forum|summit|visit|council|ceremony|discussion|"
+        r"\bmeet|talks|conversation|session|conference|forum|summit|visit|council|ceremony|discussion|"
         r"встреча|совещани|переговоры|заседани|беседа|визит|форум|саммит|совет",
     ),
 ]

@@ -54,7 +54,7 @@ class _Page:
     lead = _xpath(".//*[contains(concat(' ', @class, ' '), ' read__lead ')]")
     language = _xpath(".//meta[@itemprop='inLanguage']/@content")
     tag_columns = _xpath(".//*[contains(@class, 'read__tagscol')]")
-    body = _xpath(".//*[contains(concat(' ', @class, ' '), ' read__internal_content ')]")
+    body = _xpath(".//*[contains(concat(' ', @class, ' '), ' read__internal_content ') or @itemprop='articleBody']")
     chrome = _xpath(
         ".//*[contains(concat(' ', @class, ' '), ' masha-ignore ') or contains(@class, 'read__bottommeta')"
         " or self::script or self::style or self::noscript]"
@@ -86,8 +86,15 @@ def read(data, *, name=""):
     if not title:
         raise ParseError("No title found: this does not look like a kremlin.ru event page.")
 
+    lead = _lead(_Page.lead(article))
+    tags = _tags(article)  # before read_body, which drops the tag lists with the rest of the chrome
     bodies = _Page.body(article)
-    if not bodies:
+    if bodies:
+        paragraphs = read_body(bodies[0])
+    elif lead:
+        # Announcements and short news items carry their only text in the lead.
+        paragraphs = [ParsedParagraph(text=text) for text in lead.split("\n\n")]
+    else:
         raise ParseError("No article text found: this does not look like a kremlin.ru event page.")
 
     source_url = _first(_Page.og_url(head)) or _first(_Page.canonical(head))
@@ -112,14 +119,14 @@ def read(data, *, name=""):
         kind=guess_kind(title),
         venue=_first_text(_Page.place(article)),
         language=language,
-        lead=_lead(_Page.lead(article)),
+        lead=lead,
         source_url=source_url,
         source_id=source_id,
         translation_url=translation_url,
         translation_id=_document_id(translation_url),
         sections=[s.strip() for s in _first(_Page.keywords(head)).split(",") if s.strip()],
-        tags=_tags(article),
-        paragraphs=read_body(bodies[0]),
+        tags=tags,
+        paragraphs=paragraphs,
     )
 
 
