@@ -185,7 +185,7 @@ class Writer:
             speech.slug = unique_slug(Speech.objects.filter(date=speech.date), speech.title)
         speech.save()
         for paragraph in resolved.paragraphs:
-            paragraph.speech = speech
+            paragraph.speech_id = speech.pk
         Paragraph.objects.bulk_create(resolved.paragraphs)
         if resolved.speakers:
             through = Speech.speakers.through
@@ -198,7 +198,7 @@ class Writer:
         stored = {p.position: p for p in Paragraph.objects.filter(speech=speech)}
         changed, new = [], []
         for paragraph in resolved.paragraphs:
-            paragraph.speech = speech
+            paragraph.speech_id = speech.pk
             old = stored.pop(paragraph.position, None)
             if old is None:
                 new.append(paragraph)
