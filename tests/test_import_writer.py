@@ -325,3 +325,12 @@ def test_overlong_fields_fail_cleanly_on_every_database(tmp_path, record, messag
     assert report.summary() == "0 created, 0 updated, 0 unchanged, 0 skipped, 1 failed"
     assert report.problems()[0].reason.startswith(message)
     assert counts()["Speech"] == 0
+
+
+def test_command_reports_progress_in_plain_lines_when_not_on_a_terminal(tmp_path, capsys):
+    for n in range(101):
+        (tmp_path / f"{n}.txt").write_text(f"Address {n}\n\nJune 1, 2020\n\nVladimir Putin: Hello.\n", "utf-8")
+    call_command("import_speeches", str(tmp_path))
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == ["100/101 files read", "101/101 files read"]
+    assert captured.out.strip() == "101 created, 0 updated, 0 unchanged, 0 skipped, 0 failed."

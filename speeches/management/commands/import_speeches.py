@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from speeches.importers import FAILED, FORMATS, SKIPPED, collect_files, import_paths
 from speeches.models import Speech
 
+PROGRESS_EVERY = 100
+
 
 class Command(BaseCommand):
     help = (
@@ -35,7 +37,11 @@ class Command(BaseCommand):
 
             bar = tqdm(total=len(files), unit="file", file=sys.stderr)
 
+        done = 0
+
         def progress(path, outcomes):
+            nonlocal done
+            done += 1
             for outcome in outcomes:
                 if outcome.result in (FAILED, SKIPPED):
                     (bar.write if bar else self.stderr.write)(str(outcome))
@@ -43,6 +49,9 @@ class Command(BaseCommand):
                     self.stdout.write(str(outcome))
             if bar is not None:
                 bar.update()
+            elif options["verbosity"] > 0 and (done % PROGRESS_EVERY == 0 or done == len(files)):
+                # Logs and pipes get a line now and then instead of a bar.
+                self.stderr.write(f"{done}/{len(files)} files read")
 
         try:
             report = import_paths(
