@@ -34,7 +34,9 @@ written for reference and not read back: the archive keeps its own history.
 import datetime
 import json
 
-from speeches.models import Paragraph, Speech
+from django.db.models import Prefetch
+
+from speeches.models import Paragraph, Speaker, Speech
 
 from .base import ParsedParagraph, ParsedSpeaker, ParsedSpeech, ParseError, Rejected, decode
 
@@ -235,10 +237,6 @@ def speech_record(speech):
 
 def export_speeches(stream, queryset=None, *, chunk_size=200):
     """Write speeches to `stream` as JSON Lines; return how many were written."""
-    from django.db.models import Prefetch
-
-    from speeches.models import Speaker
-
     queryset = (queryset if queryset is not None else Speech.objects.all()).order_by("date", "id")
     speakers = Speaker.objects.prefetch_related("aliases")
     queryset = queryset.select_related("venue", "translation").prefetch_related(
