@@ -118,3 +118,27 @@ def test_csv_row_without_title_is_rejected_and_the_rest_read():
     records = list(kremlin_ru_csv.read(csv_bytes([row(title=""), row()])))
     assert isinstance(records[0], Rejected) and records[0].reason == "The row has no title."
     assert records[1].title == "Встреча с Сергеем Лавровым"
+
+
+def test_csv_tooltip_positions_without_a_stray_space_are_removed_where_the_format_tells():
+    first = row(
+        body="События Переговоры 8 мая 2025 года Москва, Кремль "
+        "Николас Мадуро Мадуро Николас Президент Боливарианской Республики Венесуэла обсудили отношения. "
+        "Приняли участие Председатель Правительства Михаил Мишустин Мишустин Михаил Владимирович "
+        "Председатель Правительства Российской Федерации , Министр финансов Антон Силуанов.",
+    )
+    second = row(
+        title="Совещание",
+        url="http://kremlin.ru/events/president/news/76871",
+        body="События Совещание 8 мая 2025 года Москва, Кремль "
+        "Выступил Михаил Мишустин Мишустин Михаил Владимирович Председатель Правительства Российской Федерации "
+        "и другие.",
+    )
+    speeches = list(kremlin_ru_csv.read(csv_bytes([first, second])))
+    assert [[p.text for p in speech.paragraphs] for speech in speeches] == [
+        [
+            "Николас Мадуро обсудили отношения. Приняли участие Председатель Правительства Михаил Мишустин, "
+            "Министр финансов Антон Силуанов."
+        ],
+        ["Выступил Михаил Мишустин и другие."],
+    ]

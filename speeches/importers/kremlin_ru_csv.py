@@ -22,9 +22,14 @@ _REQUIRED = {"title", "date", "url", "article_full_text_1"}
 _NAME = r"[A-ZА-ЯЁ][\w’'-]*"
 _PATRONYMIC = r"[А-ЯЁ][а-яё]+(?:вич|вна|ична|ич|оглы|кызы)"
 _TOOLTIP = re.compile(
-    rf"(?P<first>{_NAME}) (?P<last>{_NAME}) (?P<tlast>{_NAME}) (?P<tfirst>{_NAME})(?P<patronymic> {_PATRONYMIC})?"
+    rf"(?<![\w.])(?P<first>{_NAME}) (?P<last>{_NAME}) "
+    rf"(?P<tlast>{_NAME}) (?P<tfirst>{_NAME})(?P<patronymic> {_PATRONYMIC})?"
 )
-_POSITION_END = re.compile(r"^[^.,;:!?«»()]{1,200}? (?=[,.;])")
+# Flattening left a space before the punctuation that followed the link: " ," " ." " ]".
+_POSITION_END = re.compile(r"^ .{1,300}? (?=[,.;:\])])")
+_SENTENCE_INSIDE = re.compile(r"[^\s.][.!?] ")
+# A position printed in title case: "Президент Боливарианской Республики Венесуэла", "Премьер-министр Индии".
+_TITLE_CASE_POSITION = re.compile(r"^ [А-ЯЁ][\w-]*(?: [А-ЯЁ][\w-]*)+(?= [а-яё])")
 _INITIALS_NAME = r"[A-ZА-ЯЁ]\.(?:[A-ZА-ЯЁ]\.)?\s?(?P<surname>[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?)"
 _LABEL = re.compile(
     rf"(?:(?<=\s)|^)(?P<label>{_INITIALS_NAME}|Вопрос|Реплика|Ответ|Голос|Голоса|Question|Remark)"
@@ -53,21 +58,27 @@ def read(data, *, name=""):
     if missing:
         raise ParseError(f"Not a kremlin.ru CSV export: the columns {', '.join(sorted(missing))} are missing.")
     try:
-        for number, row in enumerate(reader, start=2):
-            where = f"row {number}"
-            try:
-                yield read_row(row, where=where)
-            except ParseError as exc:
-                yield Rejected(str(exc), where=where)
+        rows = list(reader)
     except csv.Error as exc:
         raise ParseError(f"Not a readable CSV file ({exc}).") from exc
+    positions = learn_positions(" ".join(_joined(row).split()) for row in rows)
+    for number, row in enumerate(rows, start=2):
+        where = f"row {number}"
+        try:
+            yield read_row(row, where=where, positions=positions)
+        except ParseError as exc:
+            yield Rejected(str(exc), where=where)
 
 
-def read_row(row, *, where=""):
+def _joined(row):
+    return "".join(row.get(column) or "" for column in _CHUNKS)
+
+
+def read_row(row, *, where="", positions=None):
     title = (row.get("title") or "").strip()
     if not title:
         raise ParseError("The row has no title.")
-    text = "".join(row.get(column) or "" for column in _CHUNKS)
+    text = _joined(row)
     date = _date(row.get("date"))
     body, time = strip_chrome(text, row)
     if date is None:
@@ -76,7 +87,7 @@ def read_row(row, *, where=""):
     if date is None:
         raise ParseError("The row has no date (an announcement without a day); skipped.")
     body = _LABEL_TOOLTIP.sub(lambda m: m["label"] + ": ", body)
-    body = remove_tooltips(body)
+    body = remove_tooltips(body, positions)
     url = (row.get("url") or "").strip()
     document_id = url.rstrip("/").rsplit("/", 1)[-1] if url else ""
     document_id = document_id if document_id.isdigit() else ""
@@ -130,19 +141,66 @@ def strip_chrome(text, row):
     return _SEE_ALSO.sub("", text[start:end]).strip(), time
 
 
-def remove_tooltips(text):
-    """Remove the flattened tooltips of person links, keeping the name as printed in the sentence."""
-    tooltips = [match for match in _TOOLTIP.finditer(text) if _is_tooltip(match)]
+def remove_tooltips(text, positions=None):
+    """Remove the flattened tooltips of person links, keeping the name as printed in the sentence.
+
+    The surname-first name is always removed. The position after it is removed up to the stray space before
+    the next punctuation; failing that, as printed after the same person elsewhere (`positions`, from
+    `learn_positions`); failing that, when it is a run of capitalised words. Otherwise it stays.
+    """
+    tooltips = _tooltips(text)
     out, position = [], 0
     for match, following in zip(tooltips, [*tooltips[1:], None], strict=False):
         out.append(text[position : match.start("tlast") - 1])
         position = match.end()
         window = text[position : following.start() if following else len(text)]
-        end = _POSITION_END.match(window)
-        if end:
-            position += end.end()
+        position += _position_length(window, (positions or {}).get(_person(match), ""))
     out.append(text[position:])
     return "".join(out)
+
+
+def learn_positions(texts):
+    """Map each person to the position their tooltips print, where a tooltip shows where it ends."""
+    learned = {}
+    for text in texts:
+        tooltips = _tooltips(text)
+        for match, following in zip(tooltips, [*tooltips[1:], None], strict=False):
+            window = text[match.end() : following.start() if following else len(text)]
+            end = _marked_end(window)
+            if end:
+                learned.setdefault(_person(match), window[:end].rstrip())
+    return learned
+
+
+def _tooltips(text):
+    # Searched one start at a time: four capitalised words that are not a tooltip may hide the start of one.
+    found, position = [], 0
+    while match := _TOOLTIP.search(text, position):
+        if _is_tooltip(match):
+            found.append(match)
+            position = match.end()
+        else:
+            position = match.start() + 1
+    return found
+
+
+def _position_length(window, known):
+    end = _marked_end(window)
+    if end:
+        return end
+    if known and window.startswith(known):
+        return len(known)
+    title_case = _TITLE_CASE_POSITION.match(window)
+    return title_case.end() if title_case else 0
+
+
+def _marked_end(window):
+    end = _POSITION_END.match(window)
+    return end.end() if end and not _SENTENCE_INSIDE.search(end.group()) else 0
+
+
+def _person(match):
+    return f"{match['tlast']} {match['tfirst']}{match['patronymic'] or ''}"
 
 
 def _is_tooltip(match):
