@@ -2,11 +2,11 @@
 
 The row's text is cut into chunks of at most 30,000 characters, mid-word, across `article_full_text_1..10`:
 the chunks are joined with no separator. The text starts with the page's chrome ("События <title> <summary>
-<date> <time> <place>") and ends with its tags and publication status; both are cut. Person links were
-flattened with their tooltips ("Сергей Лавров Лавров Сергей Викторович Министр иностранных дел Российской
-Федерации ,"): the repeated surname-first name is always removed, the position after it only where the flattened
-text betrays where it ends (a space before the next comma or full stop). Paragraph breaks are lost in the source,
-so a paragraph is what lies between two inline speaker labels (`В.Путин:`). Rows without a date are announcements:
+<date> <time> <place>") and ends with its tags and publication status; both are cut, as are "Смотрите также"
+boxes. Person links were flattened with their tooltips ("Сергей Лавров Лавров Сергей Викторович Министр
+иностранных дел Российской Федерации ,"): the repeated surname-first name is always removed, the position after
+it where the text shows where it ends (see `remove_tooltips`). Paragraph breaks are lost in the source, so a
+paragraph is what lies between two inline speaker labels (`В.Путин:`). Rows without a date are announcements:
 they take the announced date ("Анонс на 10 мая 2025 года") or are skipped with a reason.
 """
 
