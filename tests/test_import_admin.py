@@ -61,6 +61,7 @@ def test_preview_of_pasted_text_shows_metadata_speakers_and_marked_labels(editor
     )
     assert '<span class="speaker-label" title="Anton Siluanov">Anton Siluanov:</span> Thank you.' in page
     assert 'name="title" value="Meeting with Government members"' in page
+    assert response.context["form"]["source"].value() == ""  # the pasted text is not carried twice
     assert Speech.objects.count() == 1 and Speaker.objects.count() == 1  # nothing written by a preview
 
 
@@ -142,10 +143,10 @@ def test_bad_upload_gets_a_clear_message_and_writes_nothing(editor, name, conten
 
 
 def test_too_large_upload_is_refused(editor):
-    upload = SimpleUploadedFile("huge.txt", b"a" * (MAX_UPLOAD_BYTES + 1))
+    upload = SimpleUploadedFile("huge.txt", b"a" * (MAX_UPLOAD_BYTES + 1024 * 1024))
     response = editor.post(URL, {"upload": upload, "_preview": "Preview"})
     assert response.status_code == 200
-    assert "“huge.txt” is 5.0\xa0MB; the limit is 5.0\xa0MB." in response.content.decode()
+    assert "“huge.txt” is 3.0\xa0MB; the limit is 2.0\xa0MB." in response.content.decode()
 
 
 def test_nothing_submitted_asks_for_a_transcript(editor):

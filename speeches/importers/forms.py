@@ -11,7 +11,9 @@ from .base import ParsedSpeech, ParseError, Rejected
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Saved pages are well under 1 MB. The limit stays below Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), because
+# after a preview the file's text travels back in the form.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 # A stray invalid byte is tolerated (saved pages have them); more than this share means the file is not UTF-8.
 _MAX_INVALID_SHARE = 0.001
 
@@ -122,9 +124,13 @@ class TranscriptForm(forms.Form):
     def detected(self):
         """The form's data with the parsed metadata filled into the fields the editor left empty."""
         data = self.data.copy()
-        data["source"] = self.cleaned_data["source"]
-        data["source_name"] = self.cleaned_data["source_name"]
-        data["pasted"] = "" if self.cleaned_data.get("upload") else data.get("pasted", "")
+        if self.cleaned_data.get("upload") or not data.get("pasted", "").strip():
+            data["source"] = self.cleaned_data["source"]
+            data["source_name"] = self.cleaned_data["source_name"]
+            data["pasted"] = ""
+        else:
+            # Pasted text stays in its box; it is not sent twice.
+            data["source"] = data["source_name"] = ""
         for name in self.metadata_fields:
             if not data.get(name):
                 value = getattr(self.parsed, name)
