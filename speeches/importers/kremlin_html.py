@@ -79,6 +79,10 @@ def read(data, *, name=""):
     if article is None or not _Page.body(article):
         article = root
 
+    for br in article.iter("br"):
+        # A line break shows as a space between the words it separates.
+        br.tail = "\n" + (br.tail or "")
+
     title = _first_text(_Page.title(article)) or _first(_Page.og_title(head))
     if not title:
         head_title = _first_text(_Page.head_title(head))
@@ -273,18 +277,7 @@ def _visible_text(element):
 
 
 def _raw_text(element):
-    parts = []
-    if element.text:
-        parts.append(element.text)
-    for child in element:
-        if isinstance(child.tag, str):
-            if child.tag == "br":
-                parts.append("\n")
-            else:
-                parts.append(_raw_text(child))
-        if child.tail:
-            parts.append(child.tail)
-    return "".join(parts)
+    return element.text_content()
 
 
 def _trim(text):

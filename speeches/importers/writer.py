@@ -9,6 +9,7 @@ transaction, so `post_save` receivers see it.
 
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import DatabaseError, transaction
 
@@ -31,9 +32,18 @@ class Attributed:
     """A parsed speech resolved against the archive: what would be stored."""
 
     speech: Speech
-    paragraphs: list[Paragraph]
+    # (position, kind, speaker, speaker_label, text) per paragraph
+    rows: list[tuple]
     speakers: list
     existing: Speech | None = None
+
+    @cached_property
+    def paragraphs(self):
+        # Built only when needed: an unchanged speech is compared on its rows alone.
+        return [
+            Paragraph(position=position, kind=kind, speaker=speaker, speaker_label=label, text=text)
+            for position, kind, speaker, label, text in self.rows
+        ]
 
 
 class Writer:
@@ -98,7 +108,6 @@ class Writer:
         speech.translation = self._translation(parsed, speech)
         if not existing and parsed.slug:
             speech.slug = parsed.slug
-        paragraphs = []
         if parsed.explicitly_attributed:
             by_reference = {
                 record.slug or record.name: self.speakers.by_record(
@@ -109,22 +118,16 @@ class Writer:
             attributions = [by_reference.get(p.speaker) if p.speaker else None for p in parsed.paragraphs]
         else:
             attributions = self._attribute(parsed.paragraphs)
-        for position, (item, speaker) in enumerate(zip(parsed.paragraphs, attributions, strict=True), start=1):
-            paragraphs.append(
-                Paragraph(
-                    position=position,
-                    kind=item.kind,
-                    speaker=speaker,
-                    speaker_label=item.speaker_label,
-                    text=item.text,
-                )
-            )
+        rows = [
+            (position, item.kind, speaker, item.speaker_label, item.text)
+            for position, (item, speaker) in enumerate(zip(parsed.paragraphs, attributions, strict=True), start=1)
+        ]
         # Keyed by identity: speakers a dry run would create have no primary key yet.
-        speakers = list({id(p.speaker): p.speaker for p in paragraphs if p.speaker is not None}.values())
+        speakers = list({id(row[2]): row[2] for row in rows if row[2] is not None}.values())
         if parsed.explicitly_attributed:
             # The record's list is the speech's list, including people an editor added by hand.
             speakers = list({id(s): s for s in by_reference.values()}.values())
-        return Attributed(speech, paragraphs, speakers)
+        return Attributed(speech, rows, speakers)
 
     def _attribute(self, items):
         by_label = self.speakers.attribute([p.speaker_label for p in items if p.speaker_label])
@@ -171,7 +174,7 @@ class Writer:
             .order_by("position")
             .values_list("position", "kind", "speaker_id", "speaker_label", "text")
         )
-        wanted = [(p.position, p.kind, _pk(p.speaker), p.speaker_label, p.text) for p in resolved.paragraphs]
+        wanted = [(position, kind, _pk(speaker), label, text) for position, kind, speaker, label, text in resolved.rows]
         if rows != wanted:
             return UPDATED
         speaker_ids = set(speech.speakers.values_list("id", flat=True))
