@@ -135,47 +135,13 @@ def decode(data):
     return data.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
-_MONTHS_EN = {
-    name: number
-    for number, name in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
+def _numbered(names):
+    return {name: number for number, name in enumerate(names.split(), start=1)}
+
+
+_MONTHS_EN = _numbered("january february march april may june july august september october november december")
 _DATE_EN = re.compile(r"\b(" + "|".join(_MONTHS_EN) + r")\s+(\d{1,2}),\s*(\d{4})\b", re.IGNORECASE)
-_MONTHS_RU = {
-    stem: number
-    for number, stem in enumerate(
-        [
-            "января",
-            "февраля",
-            "марта",
-            "апреля",
-            "мая",
-            "июня",
-            "июля",
-            "августа",
-            "сентября",
-            "октября",
-            "ноября",
-            "декабря",
-        ],
-        start=1,
-    )
-}
+_MONTHS_RU = _numbered("января февраля марта апреля мая июня июля августа сентября октября ноября декабря")
 _DATE_RU = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS_RU) + r")\s+(\d{4})(?:\s+года)?", re.IGNORECASE)
 
 

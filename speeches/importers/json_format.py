@@ -167,21 +167,20 @@ def _list(record, key):
 
 
 def _date(value):
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ParseError(f"The date “{value}” is not YYYY-MM-DD.") from exc
+    return _iso(value, datetime.date, "The date “{}” is not YYYY-MM-DD.")
 
 
 def _time(value):
+    return _iso(value, datetime.time, "The time “{}” is not HH:MM.")
+
+
+def _iso(value, kind, message):
     if not value:
         return None
     try:
-        return datetime.time.fromisoformat(str(value))
+        return kind.fromisoformat(str(value))
     except ValueError as exc:
-        raise ParseError(f"The time “{value}” is not HH:MM.") from exc
+        raise ParseError(message.format(value)) from exc
 
 
 def speech_record(speech):
