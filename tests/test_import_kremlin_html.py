@@ -171,6 +171,7 @@ def test_kremlin_page_loose_text_and_lists_are_kept_in_order():
     body = (
         "Loose intro text.<p><b>Vladimir Putin:</b> Hi.</p><!-- a comment -->Trailing loose text <i>in italics</i>."
         "<ul><li>First point;</li><li>second point.</li></ul><hr/><div><b>Sergei Lavrov</b>: In a div.</div>"
+        "<h3>Part two</h3><p><b>Vladimir Putin</b><b>:</b> Split bold.</p>"
     )
     assert paragraphs_of(kremlin_page(body=body)) == [
         ("speech", "", "Loose intro text."),
@@ -179,6 +180,8 @@ def test_kremlin_page_loose_text_and_lists_are_kept_in_order():
         ("speech", "", "First point;"),
         ("speech", "", "second point."),
         ("speech", "Sergei Lavrov", "In a div."),
+        ("heading", "", "Part two"),
+        ("speech", "Vladimir Putin", "Split bold."),
     ]
 
 
@@ -204,3 +207,49 @@ def test_kremlin_announcement_with_only_a_lead_imports_it_as_its_text(tmp_path):
         Speech.Kind.MEETING,
         ["The meeting will discuss the budget."],
     )
+
+
+def test_russian_kremlin_page_reads_in_russian_with_its_english_translation_link():
+    page = (
+        kremlin_page(
+            id="17001",
+            title="Совещание с членами Правительства",
+            date=None,
+            announcement="Анонс, 14 декабря 2012 года",
+            body="<p><b>В.Путин:</b> Добрый день!</p><p><b>Д.Медведев</b>: Спасибо.</p>",
+        )
+        .replace('content="en"', 'content="ru"')
+        .replace("http://en.kremlin.ru/events/president/news/17001", "http://kremlin.ru/events/president/news/17001")
+        .replace('hreflang="ru" href="http://kremlin.ru/', 'hreflang="en" href="http://en.kremlin.ru/')
+    )
+    speech = kremlin_html.read(page.encode())
+    assert (speech.language, speech.date, speech.kind, speech.source_url, speech.translation_url) == (
+        "ru",
+        datetime.date(2012, 12, 14),
+        Speech.Kind.MEETING,
+        "http://kremlin.ru/events/president/news/17001",
+        "http://en.kremlin.ru/events/president/news/17001",
+    )
+    assert [(p.speaker_label, p.text) for p in speech.paragraphs] == [
+        ("В.Путин", "Добрый день!"),
+        ("Д.Медведев", "Спасибо."),
+    ]
+
+
+def test_english_and_russian_pages_of_one_event_are_linked_as_translations(tmp_path):
+    from speeches.importers import import_paths
+
+    english = kremlin_page(id="17001", body="<p>Good afternoon.</p>")
+    russian = (
+        kremlin_page(id="17001", title="Совещание", body="<p>Добрый день.</p>")
+        .replace('content="en"', 'content="ru"')
+        .replace("http://en.kremlin.ru/events/president/news/17001", "http://kremlin.ru/events/president/news/17001")
+        .replace('hreflang="ru" href="http://kremlin.ru/', 'hreflang="en" href="http://en.kremlin.ru/')
+    )
+    (tmp_path / "en.html").write_text(english, "utf-8")
+    (tmp_path / "ru.html").write_text(russian, "utf-8")
+
+    assert import_paths([tmp_path]).summary() == "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+    en, ru = Speech.objects.get(language="en"), Speech.objects.get(language="ru")
+    assert (en.translation, ru.translation) == (ru, en)
+    assert import_paths([tmp_path]).summary() == "0 created, 0 updated, 2 unchanged, 0 skipped, 0 failed"

@@ -155,6 +155,7 @@ def read_body(body):
     return paragraphs
 
 
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "pre"})
 _BLOCK_TAGS = _PARAGRAPH_TAGS | {
     "div",
@@ -220,6 +221,8 @@ def _paragraph(block):
         return None
     if is_separator(text):
         return ParsedParagraph(text="* * *", kind=Paragraph.Kind.SEPARATOR)
+    if block.tag in _HEADING_TAGS:
+        return ParsedParagraph(text=text, kind=Paragraph.Kind.HEADING)
     if is_stage_direction(text) and not _has_bold(block):
         # "(Applause.)" is printed in italics or plain; a bold parenthesis is a heading.
         return ParsedParagraph(text=text, kind=Paragraph.Kind.STAGE)
