@@ -1,0 +1,255 @@
+import datetime
+
+import pytest
+
+from speeches.importers import kremlin_html
+from speeches.importers.base import ParseError
+from speeches.models import Paragraph, Speaker, Speech
+from tests.import_samples import NBSP, ODD_BODY, kremlin_page
+
+pytestmark = pytest.mark.django_db
+
+
+def paragraphs_of(page):
+    return [(p.kind, p.speaker_label, p.text) for p in kremlin_html.read(page.encode()).paragraphs]
+
+
+def test_kremlin_page_metadata_read_from_its_elements():
+    speech = kremlin_html.read(kremlin_page(id="62558", body=ODD_BODY).encode())
+
+    assert speech.title == f"Meeting with President of{NBSP}Belarus Alexander Lukashenko"
+    assert speech.date == datetime.date(2020, 1, 9)
+    assert speech.time == datetime.time(18, 0)
+    assert speech.venue == f"The{NBSP}Kremlin, Moscow"
+    assert speech.lead == f"Vladimir Putin met with Alexander Lukashenko in the{NBSP}14th round."
+    assert speech.source_url == "http://en.kremlin.ru/events/president/news/62558"
+    assert speech.source_id == "62558"
+    assert speech.language == "en"
+    assert speech.translation_url == "http://kremlin.ru/events/president/news/62558"
+    assert speech.sections == ["News", "Transcripts", "President"]
+    assert speech.tags == {"Geography": [f"Republic of{NBSP}Crimea"], "Topics": ["Armed Forces"]}
+    assert speech.kind == Speech.Kind.MEETING
+
+
+def test_kremlin_page_body_without_chrome_tooltips_photos_or_video():
+    assert paragraphs_of(kremlin_page(body=ODD_BODY)) == [
+        ("speech", "", f"Vladimir Putin held talks with Alexander Lukashenko in{NBSP}the{NBSP}Kremlin."),
+        ("separator", "", "* * *"),
+        ("heading", "", f"Beginning of{NBSP}meeting with Alexander Lukashenko"),
+        ("speech", f"President of{NBSP}Russia Vladimir Putin", "Mr Lukashenko, friends,"),
+        ("speech", "", f"It is the{NBSP}21st meeting of{NBSP}this kind, with Mr Lukashenko here."),
+        ("stage", "", "(Applause.)"),
+        ("speech", "Alexander Lukashenko", f"Thank you, Mr{NBSP}President."),
+        ("speech", "Vladimir Putin", "Please go ahead."),
+        ("separator", "", "* * *"),
+        ("speech", "Question", "What will you discuss?"),
+        ("speech", "Vladimir Putin", "Everything."),
+        ("speech", "", "A quoted passage, read out."),
+    ]
+
+
+def test_kremlin_page_label_spelled_across_bold_runs_and_a_line_break():
+    body = "<p><b>Dmitry</b><br/><b>Medvedev</b>: Good afternoon.</p><p><strong>Sergei Lavrov:</strong>Yes.</p>"
+    assert paragraphs_of(kremlin_page(body=body)) == [
+        ("speech", "Dmitry Medvedev", "Good afternoon."),
+        ("speech", "Sergei Lavrov", "Yes."),
+    ]
+
+
+def test_kremlin_page_bold_sentence_ending_in_colon_is_text_not_a_speaker():
+    body = "<p><b>Prizes for young culture professionals have been awarded to:</b> five laureates.</p>"
+    assert paragraphs_of(kremlin_page(body=body)) == [
+        ("speech", "", "Prizes for young culture professionals have been awarded to: five laureates.")
+    ]
+
+
+def test_kremlin_page_label_alone_gives_its_turn_to_the_next_paragraph():
+    body = "<p><b>Vladimir Putin:</b></p><p>Colleagues, good afternoon.</p><p>Let us begin.</p>"
+    assert paragraphs_of(kremlin_page(body=body)) == [
+        ("speech", "Vladimir Putin", "Colleagues, good afternoon."),
+        ("speech", "", "Let us begin."),
+    ]
+
+
+def test_kremlin_page_inline_applause_stays_in_the_sentence():
+    body = "<p>Thank you. <i>(Applause.)</i></p>"
+    assert paragraphs_of(kremlin_page(body=body)) == [("speech", "", "Thank you. (Applause.)")]
+
+
+def test_kremlin_announcement_without_published_date_takes_the_announced_day():
+    page = kremlin_page(
+        title="Vladimir Putin will meet with Government members",
+        date=None,
+        time=None,
+        announcement="Announcement, December 14, 2012",
+        body="<p>The President will meet with Government members.</p>",
+    )
+    speech = kremlin_html.read(page.encode())
+    assert speech.date == datetime.date(2012, 12, 14)
+    assert speech.time is None
+
+
+def test_kremlin_page_without_any_date_is_read_with_no_date():
+    page = kremlin_page(date=None, body="<p>Text.</p>")
+    assert kremlin_html.read(page.encode()).date is None
+
+
+def test_kremlin_page_invalid_utf8_byte_is_replaced_not_fatal():
+    page = kremlin_page(body="<p>It was deXXlared open.</p>").encode().replace(b"XX", b"\xe3")
+    assert paragraphs_of_bytes(page) == [("speech", "", "It was de\ufffdlared open.")]
+
+
+def paragraphs_of_bytes(data):
+    return [(p.kind, p.speaker_label, p.text) for p in kremlin_html.read(data).paragraphs]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"<html><body><p>Just a page</p></body></html>", "No title found"),
+        (b"<html><body><h1 class='entry-title'>A title</h1></body></html>", "No article text found"),
+    ],
+)
+def test_kremlin_reader_rejects_what_is_not_an_event_page(data, message):
+    with pytest.raises(ParseError, match=message):
+        kremlin_html.read(data)
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Presidential Address to the Federal Assembly", Speech.Kind.ADDRESS),
+        ("Video address to the final session of the 10th Forum", Speech.Kind.ADDRESS),
+        ("News conference following Russian-Chinese talks", Speech.Kind.NEWS_CONFERENCE),
+        ("Interview to Financial Times", Speech.Kind.INTERVIEW),
+        ("Press statements following Russian-Turkish talks", Speech.Kind.STATEMENT),
+        ("Greetings to participants in the Games", Speech.Kind.MESSAGE),
+        ("Speech at the opening ceremony", Speech.Kind.SPEECH),
+        ("Meeting of the Valdai International Discussion Club", Speech.Kind.MEETING),
+        ("Victory Day", Speech.Kind.OTHER),
+        ("Обращение Президента Российской Федерации", Speech.Kind.ADDRESS),
+        ("Российско-китайские переговоры", Speech.Kind.MEETING),
+    ],
+)
+def test_kind_guessed_from_title(title, kind):
+    from speeches.importers.base import guess_kind
+
+    assert guess_kind(title) == kind
+
+
+def test_kremlin_page_imported_with_speakers_resolved(tmp_path):
+    from speeches.importers import import_paths
+
+    (tmp_path / "70001.html").write_text(kremlin_page(body=ODD_BODY), encoding="utf-8")
+    report = import_paths([tmp_path])
+
+    assert report.summary() == "1 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+    speech = Speech.objects.get()
+    rows = [(p.speaker_label, p.speaker.name if p.speaker else None) for p in speech.paragraphs.all()]
+    assert rows == [
+        ("", None),
+        ("", None),
+        ("", None),
+        (f"President of{NBSP}Russia Vladimir Putin", "Vladimir Putin"),
+        ("", "Vladimir Putin"),
+        ("", None),
+        ("Alexander Lukashenko", "Alexander Lukashenko"),
+        ("Vladimir Putin", "Vladimir Putin"),
+        ("", None),
+        ("Question", None),
+        ("Vladimir Putin", "Vladimir Putin"),
+        ("", "Vladimir Putin"),
+    ]
+    assert Speaker.objects.get(name="Vladimir Putin").role == "President of Russia"
+    assert sorted(s.name for s in speech.speakers.all()) == ["Alexander Lukashenko", "Vladimir Putin"]
+    assert speech.venue.name == "The Kremlin, Moscow"
+    assert Paragraph.objects.filter(speech=speech, kind="stage").get().text == "(Applause.)"
+
+
+def test_kremlin_page_loose_text_and_lists_are_kept_in_order():
+    body = (
+        "Loose intro text.<p><b>Vladimir Putin:</b> Hi.</p><!-- a comment -->Trailing loose text <i>in italics</i>."
+        "<ul><li>First point;</li><li>second point.</li></ul><hr/><div><b>Sergei Lavrov</b>: In a div.</div>"
+        "<h3>Part two</h3><p><b>Vladimir Putin</b><b>:</b> Split bold.</p>"
+    )
+    assert paragraphs_of(kremlin_page(body=body)) == [
+        ("speech", "", "Loose intro text."),
+        ("speech", "Vladimir Putin", "Hi."),
+        ("speech", "", "Trailing loose text in italics."),
+        ("speech", "", "First point;"),
+        ("speech", "", "second point."),
+        ("speech", "Sergei Lavrov", "In a div."),
+        ("heading", "", "Part two"),
+        ("speech", "Vladimir Putin", "Split bold."),
+    ]
+
+
+def test_kremlin_announcement_with_only_a_lead_imports_it_as_its_text(tmp_path):
+    from speeches.importers import import_paths
+
+    page = kremlin_page(
+        id="17000",
+        title="Vladimir Putin will meet with Government members",
+        date=None,
+        time=None,
+        announcement="Announcement, December 14, 2012",
+        lead="<p>The meeting will discuss the budget.</p>",
+    )
+    start = page.index('<div class="entry-content')
+    page = page[:start] + page[page.index('<div class="read__bottommeta') :]
+    (tmp_path / "17000.html").write_text(page, "utf-8")
+
+    assert import_paths([tmp_path]).summary() == "1 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+    speech = Speech.objects.get()
+    assert (speech.date, speech.kind, list(speech.paragraphs.values_list("text", flat=True))) == (
+        datetime.date(2012, 12, 14),
+        Speech.Kind.MEETING,
+        ["The meeting will discuss the budget."],
+    )
+
+
+def test_russian_kremlin_page_reads_in_russian_with_its_english_translation_link():
+    page = (
+        kremlin_page(
+            id="17001",
+            title="Совещание с членами Правительства",
+            date=None,
+            announcement="Анонс, 14 декабря 2012 года",
+            body="<p><b>В.Путин:</b> Добрый день!</p><p><b>Д.Медведев</b>: Спасибо.</p>",
+        )
+        .replace('content="en"', 'content="ru"')
+        .replace("http://en.kremlin.ru/events/president/news/17001", "http://kremlin.ru/events/president/news/17001")
+        .replace('hreflang="ru" href="http://kremlin.ru/', 'hreflang="en" href="http://en.kremlin.ru/')
+    )
+    speech = kremlin_html.read(page.encode())
+    assert (speech.language, speech.date, speech.kind, speech.source_url, speech.translation_url) == (
+        "ru",
+        datetime.date(2012, 12, 14),
+        Speech.Kind.MEETING,
+        "http://kremlin.ru/events/president/news/17001",
+        "http://en.kremlin.ru/events/president/news/17001",
+    )
+    assert [(p.speaker_label, p.text) for p in speech.paragraphs] == [
+        ("В.Путин", "Добрый день!"),
+        ("Д.Медведев", "Спасибо."),
+    ]
+
+
+def test_english_and_russian_pages_of_one_event_are_linked_as_translations(tmp_path):
+    from speeches.importers import import_paths
+
+    english = kremlin_page(id="17001", body="<p>Good afternoon.</p>")
+    russian = (
+        kremlin_page(id="17001", title="Совещание", body="<p>Добрый день.</p>")
+        .replace('content="en"', 'content="ru"')
+        .replace("http://en.kremlin.ru/events/president/news/17001", "http://kremlin.ru/events/president/news/17001")
+        .replace('hreflang="ru" href="http://kremlin.ru/', 'hreflang="en" href="http://en.kremlin.ru/')
+    )
+    (tmp_path / "en.html").write_text(english, "utf-8")
+    (tmp_path / "ru.html").write_text(russian, "utf-8")
+
+    assert import_paths([tmp_path]).summary() == "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+    en, ru = Speech.objects.get(language="en"), Speech.objects.get(language="ru")
+    assert (en.translation, ru.translation) == (ru, en)
+    assert import_paths([tmp_path]).summary() == "0 created, 0 updated, 2 unchanged, 0 skipped, 0 failed"

@@ -1,0 +1,336 @@
+"""Writing imported speeches: idempotence, updates in place, bad files, dry runs and the command."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
+
+from speeches.importers import import_paths
+from speeches.importers.base import ParsedParagraph, ParsedSpeech
+from speeches.importers.speakers import split_role
+from speeches.importers.writer import Writer
+from speeches.models import Paragraph, Speaker, SpeakerAlias, Speech, Venue
+from tests.factories import make_speaker
+from tests.import_samples import NBSP, ODD_BODY, kremlin_page
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in (Speech, Paragraph, Speaker, SpeakerAlias, Venue)} | {
+        "speakers": Speech.speakers.through.objects.count()
+    }
+
+
+@pytest.fixture
+def pages(tmp_path):
+    folder = tmp_path / "news" / "2020"
+    folder.mkdir(parents=True)
+    (folder / "70001.html").write_text(kremlin_page(id="70001", body=ODD_BODY), encoding="utf-8")
+    (folder / "70002.html").write_text(
+        kremlin_page(id="70002", title="Meeting with Sergei Shoigu", body="<p><b>Sergei Shoigu:</b> Report.</p>"),
+        encoding="utf-8",
+    )
+    (folder / "screen.css").write_text("body {}", encoding="utf-8")
+    return tmp_path
+
+
+def test_second_import_reports_unchanged_and_writes_nothing(pages):
+    first = import_paths([pages])
+    assert first.summary() == "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+    before = counts()
+    saved = []
+
+    def remember(sender, instance, **kwargs):
+        saved.append(instance.pk)
+
+    post_save.connect(remember, sender=Speech)
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            second = import_paths([pages])
+    finally:
+        post_save.disconnect(remember, sender=Speech)
+    assert second.summary() == "0 created, 0 updated, 2 unchanged, 0 skipped, 0 failed"
+    assert counts() == before
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []
+    assert saved == []
+
+
+def test_changed_source_updates_speech_and_paragraphs_in_place(tmp_path):
+    page = tmp_path / "70001.html"
+    page.write_text(kremlin_page(body="<p><b>Vladimir Putin:</b> One.</p><p>Two.</p><p>Three.</p>"), "utf-8")
+    import_paths([page])
+    speech = Speech.objects.get()
+    first_ids = list(speech.paragraphs.values_list("id", flat=True))
+    saved = []
+
+    def remember(sender, instance, **kwargs):
+        saved.append(instance.pk)
+
+    post_save.connect(remember, sender=Speech)
+    try:
+        page.write_text(
+            kremlin_page(title="Meeting, corrected", body="<p><b>Vladimir Putin:</b> One.</p><p>Two, fixed.</p>"),
+            "utf-8",
+        )
+        report = import_paths([page])
+    finally:
+        post_save.disconnect(remember, sender=Speech)
+
+    assert report.summary() == "0 created, 1 updated, 0 unchanged, 0 skipped, 0 failed"
+    speech.refresh_from_db()
+    assert speech.title == "Meeting, corrected"
+    assert [(p.id, p.text) for p in speech.paragraphs.all()] == [(first_ids[0], "One."), (first_ids[1], "Two, fixed.")]
+    assert saved == [speech.pk]
+
+
+def test_editorial_status_survives_a_reimport(tmp_path):
+    page = tmp_path / "70001.html"
+    page.write_text(kremlin_page(body="<p>One.</p>"), "utf-8")
+    import_paths([page], status="draft")
+    Speech.objects.update(status="published")
+    page.write_text(kremlin_page(body="<p>One, changed.</p>"), "utf-8")
+    import_paths([page], status="draft")
+    assert Speech.objects.get().status == "published"
+
+
+def test_bad_file_is_reported_and_the_others_are_imported(pages):
+    (pages / "news" / "2020" / "broken.html").write_bytes(b"<html><body><p>No article here</p></body></html>")
+    (pages / "news" / "empty.txt").write_text("", "utf-8")
+    report = import_paths([pages])
+    assert report.summary() == "2 created, 0 updated, 0 unchanged, 0 skipped, 2 failed"
+    assert [str(o) for o in report.problems()] == [
+        f"failed: {pages}/news/2020/broken.html: No title found: this does not look like a kremlin.ru event page.",
+        f"failed: {pages}/news/empty.txt: The file is empty.",
+    ]
+    assert Speech.objects.count() == 2
+
+
+def test_missing_path_and_undated_page_fail_with_their_reason(tmp_path):
+    undated = tmp_path / "undated.html"
+    undated.write_text(kremlin_page(date=None, body="<p>Text.</p>"), "utf-8")
+    report = import_paths([tmp_path / "nowhere.html", undated])
+    assert [str(o) for o in report.outcomes] == [
+        f"failed: {tmp_path}/nowhere.html: No such file or directory",
+        f"failed: {undated}: The transcript has no date.",
+    ]
+    assert Speech.objects.count() == 0
+
+
+def test_dry_run_writes_nothing(pages):
+    with CaptureQueriesContext(connection) as queries:
+        report = import_paths([pages], dry_run=True)
+    assert report.summary() == "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+    assert [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")] == []
+    assert counts() == {"Speech": 0, "Paragraph": 0, "Speaker": 0, "SpeakerAlias": 0, "Venue": 0, "speakers": 0}
+
+
+def test_same_title_and_date_under_two_ids_get_two_slugs(tmp_path):
+    for id in ("58001", "58002"):
+        (tmp_path / f"{id}.html").write_text(
+            kremlin_page(id=id, title="Congratulations to President of Armenia Serzh Sargsyan", body="<p>Hi.</p>"),
+            "utf-8",
+        )
+    report = import_paths([tmp_path])
+    assert report.summary() == "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+    assert sorted(Speech.objects.values_list("source_id", "slug")) == [
+        ("58001", "congratulations-to-president-of-armenia-serzh-sargsyan"),
+        ("58002", "congratulations-to-president-of-armenia-serzh-sargsyan-2"),
+    ]
+
+
+def test_speaker_spellings_are_one_person_with_role_kept(tmp_path):
+    body = (
+        f"<p><b>President of{NBSP}Russia\nVladimir Putin:</b> One.</p>"
+        "<p><b>Vladimir\nPutin:</b> Two.</p>"
+        "<p><b>Remark:</b> Three.</p><p><b>Reply:</b> Four.</p><p><b>Answer:</b> Five.</p>"
+    )
+    (tmp_path / "1.html").write_text(kremlin_page(id="1", body=body), "utf-8")
+    import_paths([tmp_path])
+    putin = Speaker.objects.get()
+    assert (putin.name, putin.role) == ("Vladimir Putin", "President of Russia")
+    assert sorted(putin.aliases.values_list("label", flat=True)) == [
+        "President of Russia Vladimir Putin",
+        "Vladimir Putin",
+    ]
+    paragraphs = Paragraph.objects.order_by("position")
+    assert [(p.speaker_label, p.speaker_id) for p in paragraphs] == [
+        (f"President of{NBSP}Russia Vladimir Putin", putin.pk),
+        ("Vladimir Putin", putin.pk),
+        ("Remark", None),
+        ("Reply", None),
+        ("Answer", None),
+    ]
+
+
+def test_known_alias_resolves_and_new_spelling_becomes_alias(tmp_path):
+    lavrov = make_speaker("Sergei Lavrov", role="")
+    SpeakerAlias.objects.create(speaker=lavrov, label="Sergei Lavrov")
+    body = "<p><b>Minister of Foreign Affairs Sergei Lavrov:</b> Yes.</p><p><b>S.Lavrov:</b> No.</p>"
+    (tmp_path / "1.html").write_text(kremlin_page(id="1", body=body), "utf-8")
+    import_paths([tmp_path])
+    lavrov.refresh_from_db()
+    assert lavrov.role == "Minister of Foreign Affairs"
+    assert Speaker.objects.count() == 2  # "S.Lavrov" has no name the archive knows: a speaker of its own
+    assert "Minister of Foreign Affairs Sergei Lavrov" in set(lavrov.aliases.values_list("label", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("label", "role", "name"),
+    [
+        ("Prime Minister Dmitry Medvedev", "Prime Minister", "Dmitry Medvedev"),
+        ("Journalist Mikhail Leontyev", "Journalist", "Mikhail Leontyev"),
+        ("Hamad bin Isa Al Khalifa", "", "Hamad bin Isa Al Khalifa"),
+        ("King of Jordan Abdullah II", "King of Jordan", "Abdullah II"),
+        ("DEPUTY CHIEF OF STAFF DMITRY PESKOV", "DEPUTY CHIEF OF STAFF", "Dmitry Peskov"),
+        ("Andrei Vandenko", "", "Andrei Vandenko"),
+    ],
+)
+def test_role_split_from_name(label, role, name):
+    assert split_role(label, lambda key: False) == (role, name)
+
+
+def test_venue_spellings_are_one_venue(tmp_path):
+    (tmp_path / "1.html").write_text(kremlin_page(id="1", place=f"The{NBSP}Kremlin, Moscow"), "utf-8")
+    (tmp_path / "2.html").write_text(kremlin_page(id="2", place="The Kremlin,\nMoscow"), "utf-8")
+    import_paths([tmp_path])
+    assert list(Venue.objects.values_list("name", flat=True)) == ["The Kremlin, Moscow"]
+    assert Speech.objects.filter(venue__isnull=False).count() == 2
+
+
+def test_new_speech_is_written_with_few_statements():
+    parsed = ParsedSpeech(
+        title="Meeting",
+        date=datetime.date(2020, 1, 1),
+        source_url="http://en.kremlin.ru/events/president/news/1",
+        source_id="1",
+        paragraphs=[ParsedParagraph(f"Paragraph {n}.", speaker_label="Question" if n == 1 else "") for n in range(200)],
+    )
+    writer = Writer()
+    writer.write(
+        ParsedSpeech(**{**parsed.__dict__, "title": "Other", "source_id": "0", "paragraphs": parsed.paragraphs[:1]})
+    )
+    with CaptureQueriesContext(connection) as queries:
+        writer.write(parsed)
+    statements = [q["sql"] for q in queries]
+    paragraph_inserts = [sql for sql in statements if sql.startswith('INSERT INTO "speeches_paragraph"')]
+    # savepoint, slug check, insert speech, release; 200 paragraphs in at most two batches (SQLite's 999 parameters)
+    assert len(paragraph_inserts) <= 2
+    assert len(statements) - len(paragraph_inserts) <= 4, [s[:50] for s in statements]
+
+
+def test_command_reports_counts_and_exits_zero(pages, capsys):
+    call_command("import_speeches", str(pages))
+    assert capsys.readouterr().out.strip() == "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed."
+    call_command("import_speeches", str(pages), "--dry-run")
+    assert capsys.readouterr().out.strip() == (
+        "Dry run, nothing written: 0 created, 0 updated, 2 unchanged, 0 skipped, 0 failed."
+    )
+
+
+def test_command_exits_non_zero_when_a_file_failed(pages, capsys):
+    (pages / "bad.json").write_text("{not json", "utf-8")
+    with pytest.raises(CommandError, match="1 could not be imported") as raised:
+        call_command("import_speeches", str(pages), "--status", "draft")
+    assert raised.value.returncode == 1
+    captured = capsys.readouterr()
+    assert captured.out.strip() == "2 created, 0 updated, 0 unchanged, 0 skipped, 1 failed."
+    assert f"failed: {pages}/bad.json (line 1): Not valid JSON" in captured.err
+    assert set(Speech.objects.values_list("status", flat=True)) == {"draft"}
+
+
+def test_command_format_and_language_override(tmp_path, capsys):
+    transcript = tmp_path / "address.html.bak"
+    transcript.write_text("An address\n\nJune 1, 2020\n\nVladimir Putin: Hello.\n", "utf-8")
+    call_command("import_speeches", str(transcript), "--format", "text", "--language", "ru")
+    speech = Speech.objects.get()
+    assert (speech.title, speech.language, speech.status) == ("An address", "ru", "published")
+
+
+def test_command_without_transcripts_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="No transcript files found"):
+        call_command("import_speeches", str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("label", "role", "name"),
+    [
+        ("Yevgeny Rozhkov, reporter at VGTRK", "reporter at VGTRK", "Yevgeny Rozhkov"),
+        ("Inna Sverdlyukovskaya (Krasnodar Territory)", "Krasnodar Territory", "Inna Sverdlyukovskaya"),
+        ("CEO of Royal Dutch Shell Ben van Beurden", "CEO of Royal Dutch Shell", "Ben van Beurden"),
+        ("Senior Sergeant Tatyana Kovaleva", "Senior Sergeant", "Tatyana Kovaleva"),
+        ("Alexander Van der Bellen", "", "Alexander Van der Bellen"),
+    ],
+)
+def test_role_split_from_name_written_after_it(label, role, name):
+    assert split_role(label, lambda key: False) == (role, name)
+
+
+def test_role_split_at_a_name_printed_alone_in_capitals():
+    assert split_role("PRESS SECRETARY DMITRY PESKOV", lambda key: key == "dmitry peskov") == (
+        "PRESS SECRETARY",
+        "Dmitry Peskov",
+    )
+
+
+def test_saved_speech_is_complete_when_its_transaction_commits(tmp_path, django_capture_on_commit_callbacks):
+    seen = []
+
+    def on_save(sender, instance, **kwargs):
+        # What a search index does: read the speech once the transaction has committed.
+        transaction.on_commit(lambda: seen.append((instance.title, instance.paragraphs.count())))
+
+    (tmp_path / "1.html").write_text(kremlin_page(id="1", title="Meeting", body="<p>One.</p><p>Two.</p>"), "utf-8")
+    post_save.connect(on_save, sender=Speech)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            import_paths([tmp_path])
+        (tmp_path / "1.html").write_text(kremlin_page(id="1", title="Meeting", body="<p>One.</p>"), "utf-8")
+        with django_capture_on_commit_callbacks(execute=True):
+            import_paths([tmp_path])
+    finally:
+        post_save.disconnect(on_save, sender=Speech)
+    assert seen == [("Meeting", 2), ("Meeting", 1)]
+
+
+def test_command_lists_every_file_at_verbosity_two(pages, capsys):
+    call_command("import_speeches", str(pages), verbosity=2)
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"created: {pages}/news/2020/70001.html",
+        f"created: {pages}/news/2020/70002.html",
+        "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"title": "T" * 501}, "The title is longer than 500 characters."),
+        ({"source_id": "9" * 101}, "The source id is longer than 100 characters."),
+        ({"paragraphs": [{"text": "x", "speaker_label": "L" * 301}]}, "The speaker label of paragraph 1 is longer"),
+    ],
+)
+def test_overlong_fields_fail_cleanly_on_every_database(tmp_path, record, message):
+    import json
+
+    path = tmp_path / "speech.json"
+    path.write_text(json.dumps({"title": "T", "date": "2020-01-01", "paragraphs": [{"text": "x"}], **record}), "utf-8")
+    report = import_paths([path])
+    assert report.summary() == "0 created, 0 updated, 0 unchanged, 0 skipped, 1 failed"
+    assert report.problems()[0].reason.startswith(message)
+    assert counts()["Speech"] == 0
+
+
+def test_command_reports_progress_in_plain_lines_when_not_on_a_terminal(tmp_path, capsys):
+    for n in range(101):
+        (tmp_path / f"{n}.txt").write_text(f"Address {n}\n\nJune 1, 2020\n\nVladimir Putin: Hello.\n", "utf-8")
+    call_command("import_speeches", str(tmp_path))
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == ["100/101 files read", "101/101 files read"]
+    assert captured.out.strip() == "101 created, 0 updated, 0 unchanged, 0 skipped, 0 failed."
