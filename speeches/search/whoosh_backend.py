@@ -1,0 +1,471 @@
+"""Whoosh backend: an index directory on local disk, one document per paragraph.
+
+Layout: ``<SEARCH_INDEX_DIR>/current`` is a symlink to the live index directory. A rebuild writes a new
+directory beside it and replaces the symlink with ``os.replace``, so readers never see a half-built
+index and a rebuild killed midway leaves the old one serving.
+
+Speed: texts are indexed but not stored (snippets come from the database, for the few paragraphs shown);
+filters, facets and grouping read one small per-document column (``meta``) that is decoded once per
+segment and kept in memory, so a query costs one pass over its postings plus scoring of the top hits.
+"""
+
+import datetime
+import fcntl
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import columns, fields, index
+from whoosh import query as wq
+from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+
+from speeches.models import Paragraph, Speech
+
+from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs, speeches_for_index, stamp
+from .highlight import mark_spans, snippet
+from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_terms
+
+ANALYZERS = {
+    "en": StemmingAnalyzer(),
+    # Only for Russian texts: its stemmer mangles Latin-script words ("body" -> "bod").
+    "ru": LanguageAnalyzer("ru"),
+    "exact": RegexTokenizer() | LowercaseFilter(),
+}
+TEXT_FIELDS = {"en": "text_en", "ru": "text_ru"}
+
+SCHEMA = fields.Schema(
+    speech=fields.ID(),
+    head=fields.ID(),  # "1" on the one document per speech that holds its title and lead
+    stamp=fields.STORED(),  # "<speech id> <updated>" on head documents, to find stale speeches
+    text_en=fields.TEXT(analyzer=ANALYZERS["en"]),
+    text_ru=fields.TEXT(analyzer=ANALYZERS["ru"]),
+    exact=fields.TEXT(analyzer=ANALYZERS["exact"]),
+    # "speech position speaker date-ordinal venue kind language": everything filters and facets need.
+    meta=fields.COLUMN(columns.VarBytesColumn()),
+)
+
+WRITER_TIMEOUT = 120  # seconds to wait for another process's writer instead of failing
+WRITER_LIMIT_MB = 64
+REBUILD_PROCS = min(2, os.cpu_count() or 1)
+REBUILD_LIMIT_MB = 256
+# Relevance ranks speeches by their best paragraph among this many top-scoring paragraphs;
+# speeches that only match further down follow, newest first.
+RANKED_PARAGRAPHS = 500
+
+
+def documents(speech):
+    """Yield the index documents of one speech: its title and lead, then each paragraph."""
+    language = speech.language if speech.language in TEXT_FIELDS else "en"
+    field = TEXT_FIELDS[language]
+    common = f"{speech.date.toordinal()} {speech.venue_id or 0} {speech.kind} {language}"
+    sid = str(speech.id)
+    head = "\n".join(part for part in (speech.title, speech.lead) if part)
+    yield {
+        "speech": sid,
+        "head": "1",
+        "stamp": f"{sid} {stamp(speech)}",
+        field: head,
+        "exact": head,
+        "meta": f"{sid} 0 0 {common}".encode(),
+    }
+    for paragraph in speech.paragraphs.all():
+        if paragraph.kind == Paragraph.Kind.SEPARATOR or not paragraph.text:
+            continue
+        yield {
+            "speech": sid,
+            field: paragraph.text,
+            "exact": paragraph.text,
+            "meta": f"{sid} {paragraph.position} {paragraph.speaker_id or 0} {common}".encode(),
+        }
+
+
+def _meta(raw, intern=sys.intern):
+    sid, position, speaker, day, venue, kind, language = raw.split()
+    return int(sid), int(position), int(speaker), int(day), int(venue), intern(kind.decode()), intern(language.decode())
+
+
+class WhooshBackend:
+    def __init__(self, root):
+        self.root = Path(root)
+        self._lock = threading.RLock()
+        self._ix = None
+        self._ix_path = None
+        self._searcher = None
+        self._segment_metas = {}
+        self._metas = (None, None)
+
+    # Where the live index is
+
+    def _current(self):
+        try:
+            return self.root / os.readlink(self.root / "current")
+        except (FileNotFoundError, OSError):
+            return None
+
+    @contextmanager
+    def _directory_lock(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _new_directory(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix="index-", dir=self.root))
+        index.create_in(path, SCHEMA)
+        return path
+
+    def _swap(self, path):
+        link = self.root / f".current-{uuid.uuid4().hex}"
+        os.symlink(path.name, link)
+        os.replace(link, self.root / "current")
+
+    def _index(self):
+        """Open the live index, creating an empty one on first use."""
+        path = self._current()
+        if path is None or not path.exists():
+            with self._directory_lock():
+                path = self._current()
+                if path is None or not path.exists():
+                    path = self._new_directory()
+                    self._swap(path)
+        if path != self._ix_path:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._ix, self._ix_path, self._searcher = index.open_dir(str(path)), path, None
+            self._segment_metas = {}
+        return self._ix
+
+    def _get_searcher(self):
+        ix = self._index()
+        self._searcher = ix.searcher() if self._searcher is None else self._searcher.refresh()
+        return self._searcher
+
+    def _doc_metas(self, searcher):
+        """The decoded meta column of every document, by document number."""
+        leaves = list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
+        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
+        if self._metas[0] == keys:
+            return self._metas[1]
+        metas, cache = [], {}
+        for (leaf, _), key in zip(leaves, keys, strict=True):
+            if key not in self._segment_metas:
+                self._segment_metas[key] = [_meta(raw) if raw else None for raw in leaf.column_reader("meta")]
+            cache[key] = self._segment_metas[key]
+            metas.extend(cache[key])
+        self._segment_metas = cache
+        self._metas = (keys, metas)
+        return metas
+
+    # Writing
+
+    def update(self, ids):
+        speeches = list(speeches_for_index(ids))
+        with self._lock:
+            ix = self._index()
+        writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=WRITER_LIMIT_MB)
+        try:
+            for sid in ids:
+                writer.delete_by_term("speech", str(sid))
+            for speech in speeches:
+                for doc in documents(speech):
+                    writer.add_document(**doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def remove(self, ids):
+        with self._lock:
+            ix = self._index()
+        writer = ix.writer(timeout=WRITER_TIMEOUT)
+        try:
+            for sid in ids:
+                writer.delete_by_term("speech", str(sid))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(self, progress=None):
+        path = self._new_directory()
+        count = 0
+        try:
+            writer = index.open_dir(str(path)).writer(
+                procs=REBUILD_PROCS, limitmb=REBUILD_LIMIT_MB // REBUILD_PROCS, multisegment=True
+            )
+            try:
+                for speech in speeches_for_index().iterator(chunk_size=500):
+                    for doc in documents(speech):
+                        writer.add_document(**doc)
+                    count += 1
+                    if progress:
+                        progress(count)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        with self._directory_lock():
+            previous = self._current()
+            self._swap(path)
+            self._remove_old(keep={path, previous})
+        # Speeches saved while the rebuild read the database went to the old index: catch up.
+        missing, stale, unpublished = self.check()
+        if missing or stale or unpublished:
+            self.update(sorted({*missing, *stale, *unpublished}))
+        return count
+
+    def _remove_old(self, keep):
+        # The previous index stays: another process may still be reading it until its next search.
+        for path in self.root.glob("index-*"):
+            if path not in keep and path.is_dir() and not (path / "_building").exists():
+                shutil.rmtree(path, ignore_errors=True)
+
+    def check(self):
+        with self._lock:
+            searcher = self._get_searcher()
+            indexed = {}
+            for stored in searcher.documents(head="1"):
+                sid, value = stored["stamp"].split(" ", 1)
+                indexed[int(sid)] = value
+        published = {pk: updated.isoformat() for pk, updated in Speech.objects.published().values_list("id", "updated")}
+        missing = sorted(set(published) - set(indexed))
+        stale = sorted(pk for pk in set(published) & set(indexed) if published[pk] != indexed[pk])
+        unpublished = sorted(set(indexed) - set(published))
+        return missing, stale, unpublished
+
+    # Reading
+
+    def search(self, params):
+        with self._lock:
+            searcher = self._get_searcher()
+            query = compile_query(params.query, params.exact)
+            if query is None or not searcher.doc_count():
+                return Matches(suggestion=self._suggestion(searcher, params))
+            metas = self._doc_metas(searcher)
+            keep = _meta_filter(params)
+            docs = [doc for doc in searcher.docs_for_query(query) if keep(metas[doc])]
+            matches = _aggregate(docs, metas)
+            order = self._order(searcher, query, params, docs, metas)
+            matches.speech_ids = order[params.offset : params.offset + params.per_page]
+            best = self._best_paragraphs(searcher, query, docs, metas, set(matches.speech_ids))
+            if matches.total < 5:
+                matches.suggestion = self._suggestion(searcher, params)
+            highlighter = Highlighter(params.query, params.exact, searcher.reader())
+        return _with_snippets(matches, best, highlighter)
+
+    def _order(self, searcher, query, params, docs, metas):
+        newest = {}
+        for doc in docs:
+            meta = metas[doc]
+            newest[meta[0]] = meta[3]
+        by_date = sorted(newest, key=lambda sid: (newest[sid], sid), reverse=params.sort != "oldest")
+        if params.sort != "relevance":
+            return by_date
+        ranked = []
+        seen = set()
+        for doc in searcher.search(query, filter=set(docs), limit=RANKED_PARAGRAPHS).docs():
+            sid = metas[doc][0]
+            if sid not in seen:
+                seen.add(sid)
+                ranked.append(sid)
+        return ranked + [sid for sid in by_date if sid not in seen]
+
+    def _best_paragraphs(self, searcher, query, docs, metas, speech_ids):
+        wanted = {doc for doc in docs if metas[doc][0] in speech_ids}
+        best = {}
+        if wanted:
+            for doc in searcher.search(query, filter=wanted, limit=len(wanted)).docs():
+                sid, position = metas[doc][:2]
+                rows = best.setdefault(sid, [])
+                if len(rows) < PARAGRAPHS_PER_SPEECH:
+                    rows.append(position)
+        return best
+
+    def _suggestion(self, searcher, params):
+        if not searcher.doc_count():
+            return {}
+        reader = searcher.reader()
+        corrections = {}
+        for word in plain_words(params.query):
+            lowered = word.lower()
+            known = reader.doc_frequency("exact", lowered) or any(
+                reader.doc_frequency(name, token.text)
+                for lang, name in TEXT_FIELDS.items()
+                for token in ANALYZERS[lang](word)
+            )
+            if not known:
+                suggestions = searcher.suggest("exact", lowered, limit=1, maxdist=2, prefix=1)
+                if suggestions:
+                    corrections[word] = suggestions[0]
+        return corrections
+
+    def highlight(self, speech, paragraphs, params):
+        with self._lock:
+            highlighter = Highlighter(params.query, params.exact, self._get_searcher().reader())
+        marked = {}
+        for paragraph in paragraphs:
+            spans = highlighter.spans(paragraph.text, speech.language)
+            if spans:
+                marked[paragraph.position] = mark_spans(paragraph.text, spans)
+        return marked
+
+    def more_like(self, speech, limit):
+        text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:100_000]
+        language = speech.language if speech.language in TEXT_FIELDS else "en"
+        field = TEXT_FIELDS[language]
+        with self._lock:
+            searcher = self._get_searcher()
+            if not searcher.doc_count():
+                return []
+            terms = [term for term, _ in searcher.key_terms_from_text(field, text, numterms=15)]
+            if not terms:
+                return []
+            query = wq.And([wq.Or([wq.Term(field, term) for term in terms]), wq.Not(wq.Term("speech", str(speech.id)))])
+            metas = self._doc_metas(searcher)
+            related = []
+            for doc in searcher.search(query, limit=200).docs():
+                sid = metas[doc][0]
+                if sid not in related:
+                    related.append(sid)
+                    if len(related) == limit:
+                        break
+        return related
+
+
+def _meta_filter(params):
+    checks = []
+    if params.speaker:
+        checks.append(lambda m, v=params.speaker: m[2] == v)
+    if params.venue:
+        checks.append(lambda m, v=params.venue: m[4] == v)
+    if params.kind:
+        checks.append(lambda m, v=params.kind: m[5] == v)
+    if params.language:
+        checks.append(lambda m, v=params.language: m[6] == v)
+    if params.date_from:
+        checks.append(lambda m, v=params.date_from.toordinal(): m[3] >= v)
+    if params.date_to:
+        checks.append(lambda m, v=params.date_to.toordinal(): m[3] <= v)
+    if not checks:
+        return lambda meta: meta is not None
+    return lambda meta: meta is not None and all(check(meta) for check in checks)
+
+
+def _aggregate(docs, metas):
+    speeches = {}
+    speaker_speeches = set()
+    for doc in docs:
+        meta = metas[doc]
+        speeches[meta[0]] = meta
+        if meta[2]:
+            speaker_speeches.add((meta[2], meta[0]))
+    matches = Matches(total=len(speeches), paragraph_total=len(docs))
+    for speaker, _ in speaker_speeches:
+        matches.speakers[speaker] = matches.speakers.get(speaker, 0) + 1
+    years = {}
+    for meta in speeches.values():
+        years[meta[3]] = years.get(meta[3], 0) + 1
+        if meta[4]:
+            matches.venues[meta[4]] = matches.venues.get(meta[4], 0) + 1
+        matches.kinds[meta[5]] = matches.kinds.get(meta[5], 0) + 1
+    for day, n in years.items():
+        year = datetime.date.fromordinal(day).year
+        matches.years[year] = matches.years.get(year, 0) + n
+    return matches
+
+
+def _with_snippets(matches, best, highlighter):
+    paragraphs = load_paragraphs({(sid, pos) for sid, positions in best.items() for pos in positions if pos})
+    speeches = Speech.objects.only("title", "lead", "language").in_bulk(best) if best else {}
+    for sid, positions in best.items():
+        speech = speeches.get(sid)
+        if speech is None:
+            continue
+        rows = []
+        for pos in positions:
+            paragraph = paragraphs.get((sid, pos))
+            text = paragraph.text if paragraph else "\n".join(p for p in (speech.title, speech.lead) if p)
+            if pos and paragraph is None:
+                continue
+            rows.append((pos, snippet(text, highlighter.spans(text, speech.language)), paragraph))
+        matches.best[sid] = rows
+    return matches
+
+
+class Highlighter:
+    """Find where a paragraph's words match the query, with the analyzer its language is indexed with."""
+
+    def __init__(self, tree, exact, reader):
+        self.exact = exact
+        self.terms = {key: set() for key in ANALYZERS}
+        self.prefixes = []
+        for term in positive_terms(tree):
+            if isinstance(term, Prefix):
+                self.prefixes.append(term.text)
+                continue
+            for key, analyzer in ANALYZERS.items():
+                self.terms[key].update(token.text for token in analyzer(term.text))
+        self.prefixes = tuple(self.prefixes)
+
+    def spans(self, text, language):
+        key = "exact" if self.exact else (language if language in TEXT_FIELDS else "en")
+        terms, prefixes = self.terms[key], self.prefixes
+        if not terms and not prefixes:
+            return []
+        spans = []
+        for token in ANALYZERS[key](text, chars=True, keeporiginal=True):
+            if token.text in terms or (prefixes and token.original.lower().startswith(prefixes)):
+                spans.append((token.startchar, token.endchar))
+        return spans
+
+
+def compile_query(node, exact):
+    """Turn a parsed query into a Whoosh query over the stemmed fields, or the exact field."""
+    names = ("exact",) if exact else tuple(TEXT_FIELDS.values())
+    return _compile(node, names)
+
+
+def _compile(node, names):
+    if isinstance(node, (Word, Phrase)):
+        alternatives = []
+        for name in names:
+            words = [token.text for token in SCHEMA[name].analyzer(node.text)]
+            if len(words) == 1 and isinstance(node, Word):
+                alternatives.append(wq.Term(name, words[0]))
+            elif words:
+                alternatives.append(wq.Phrase(name, words))
+        return _either(alternatives)
+    if isinstance(node, Prefix):
+        return wq.Prefix("exact", node.text)
+    if isinstance(node, Not):
+        child = _compile(node.child, names)
+        return wq.Not(child) if child is not None else None
+    children = [c for c in (_compile(child, names) for child in node.children) if c is not None]
+    if isinstance(node, Or):
+        # An alternative that cannot match (a stop word) must not turn "A OR the" into "not A".
+        if any(isinstance(c, wq.Not) for c in children):
+            children = [c for c in children if not isinstance(c, wq.Not)]
+        return _either(children)
+    if isinstance(node, And):
+        if not any(not isinstance(c, wq.Not) for c in children):
+            return None
+        return children[0] if len(children) == 1 else wq.And(children)
+    raise TypeError(node)
+
+
+def _either(alternatives):
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
