@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import search_views, views
 
 
 class FourDigitYear:
@@ -33,6 +33,7 @@ urlpatterns = [
     path("speeches/<yyyy:year>/<dd:month>/", views.SpeechMonthArchive.as_view(), name="speech_archive_month"),
     path("speeches/<yyyy:year>/<dd:month>/<dd:day>/", views.SpeechDayArchive.as_view(), name="speech_archive_day"),
     path("speeches/<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/", views.SpeechDetail.as_view(), name="speech_detail"),
+    path("search/", search_views.search, name="search"),
     path("speakers/<str:slug>/", views.speaker_detail, name="speaker_detail"),
     path("venues/<str:slug>/", views.venue_detail, name="venue_detail"),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import dates
 
 from .models import Speaker, Speech, Venue
+from .search_views import related_speeches, speech_highlights
 
 SPEECHES_PER_PAGE = 50
 
@@ -114,7 +115,13 @@ class SpeechDetail(dates.DateDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         speech = self.object
-        context["paragraphs"] = speech.paragraphs.select_related("speaker")
+        paragraphs = list(speech.paragraphs.select_related("speaker"))
+        highlights = speech_highlights(self.request, speech, paragraphs)
+        for paragraph in paragraphs:
+            paragraph.highlighted = highlights.get(paragraph.position)
+        context["paragraphs"] = paragraphs
+        context["highlighted_query"] = self.request.GET.get("q", "") if highlights else ""
+        context["related_speeches"] = related_speeches(speech)
         neighbours = Speech.objects.published().only("title", "slug", "date", "time")
         context["previous_speech"] = neighbours.filter(_earlier_than(speech)).order_by(*CHRONOLOGICAL_DESC).first()
         context["next_speech"] = neighbours.filter(_later_than(speech)).order_by(*CHRONOLOGICAL).first()

@@ -222,9 +222,9 @@ def _suggestion(text, corrections):
 
 
 def _top(counts, queryset, limit=10):
-    best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    objects = queryset.in_bulk([pk for pk, _ in best])
-    return [(objects[pk], n) for pk, n in best if pk in objects]
+    objects = queryset.in_bulk(list(counts))
+    found = [(objects[pk], n) for pk, n in counts.items() if pk in objects]
+    return sorted(found, key=lambda item: (-item[1], str(item[0])))[:limit]
 
 
 # Index upkeep: changed speech ids are collected per transaction and indexed once it commits,

@@ -146,7 +146,12 @@ class WhooshBackend:
 
     def _get_searcher(self):
         ix = self._index()
-        self._searcher = ix.searcher() if self._searcher is None else self._searcher.refresh()
+        # Not Searcher.refresh(): it reuses segment readers whose deletions have since changed,
+        # so removed speeches would stay visible.
+        if self._searcher is None or not self._searcher.up_to_date():
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = ix.searcher()
         return self._searcher
 
     def _doc_metas(self, searcher):
@@ -345,22 +350,20 @@ class WhooshBackend:
 
 
 def _meta_filter(params):
-    checks = []
-    if params.speaker:
-        checks.append(lambda m, v=params.speaker: m[2] == v)
-    if params.venue:
-        checks.append(lambda m, v=params.venue: m[4] == v)
-    if params.kind:
-        checks.append(lambda m, v=params.kind: m[5] == v)
-    if params.language:
-        checks.append(lambda m, v=params.language: m[6] == v)
-    if params.date_from:
-        checks.append(lambda m, v=params.date_from.toordinal(): m[3] >= v)
-    if params.date_to:
-        checks.append(lambda m, v=params.date_to.toordinal(): m[3] <= v)
-    if not checks:
-        return lambda meta: meta is not None
-    return lambda meta: meta is not None and all(check(meta) for check in checks)
+    """A test of a document's meta against the filters (speaker, venue, kind, language, dates)."""
+    equal = [(i, v) for i, v in ((2, params.speaker), (4, params.venue), (5, params.kind), (6, params.language)) if v]
+    low = params.date_from.toordinal() if params.date_from else None
+    high = params.date_to.toordinal() if params.date_to else None
+
+    def keep(meta):
+        if meta is None:
+            return False
+        for i, value in equal:
+            if meta[i] != value:
+                return False
+        return (low is None or meta[3] >= low) and (high is None or meta[3] <= high)
+
+    return keep
 
 
 def _aggregate(docs, metas):
