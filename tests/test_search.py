@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -461,3 +462,71 @@ def test_check_index_reports_missing_and_stale_speeches(backend, indexed, capsys
     call_command("check_index")
     assert "The search index is up to date." in capsys.readouterr().out
     assert titles(find("zinc")) == ["Missing"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_keeps_answering_searches_throughout(backend):
+    for n in range(40):
+        make_speech(f"Mine {n}", paragraphs=[f"Uranium deposit number {n}.", "Other matters."] * 3)
+    search.rebuild()
+    totals, errors, stop = [], [], threading.Event()
+
+    def keep_searching():
+        try:
+            while not stop.is_set():
+                totals.append(find("uranium").total)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=keep_searching)
+    reader.start()
+    try:
+        for _ in range(3):
+            assert search.rebuild() == 40
+    finally:
+        stop.set()
+        reader.join(30)
+    assert errors == []
+    assert len(totals) > 3
+    assert set(totals) == {40}
+
+
+def test_rebuild_interrupted_midway_leaves_the_old_index_serving(backend, indexed, settings):
+    with indexed():
+        make_speech("Served", paragraphs=["Platinum."])
+    make_speech("Not yet", paragraphs=["Platinum."])
+
+    def interrupt(count):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        search.rebuild(progress=interrupt)
+    assert titles(find("platinum")) == ["Served"]
+    if backend == "whoosh":
+        assert [p.name for p in settings.SEARCH_INDEX_DIR.glob("index-*")] == [
+            (settings.SEARCH_INDEX_DIR / "current").readlink().name
+        ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whoosh_writers_wait_for_the_lock_and_other_processes_see_commits(settings):
+    from speeches.search.whoosh_backend import WhooshBackend
+
+    settings.SEARCH_BACKEND = "whoosh"
+    other_worker = WhooshBackend(settings.SEARCH_INDEX_DIR)
+    first = make_speech("First", paragraphs=["Helium."])
+    search.index_speeches([first.pk])
+    assert other_worker.search(SearchParams(query=parse_query("helium"))).total == 1
+
+    second = make_speech("Second", paragraphs=["Helium too."])
+    held = other_worker._index().writer()
+    writer = threading.Thread(target=search.index_speeches, args=([second.pk],))
+    writer.start()
+    writer.join(1)
+    assert writer.is_alive()  # waiting for the other worker's writer, not failing
+    held.cancel()
+    writer.join(30)
+    assert not writer.is_alive()
+    assert other_worker.search(SearchParams(query=parse_query("helium"))).total == 2

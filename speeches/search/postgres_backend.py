@@ -79,9 +79,9 @@ class PostgresBackend:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table}")
             self._insert(cursor)
-        count = ParagraphSearch.objects.filter(position=0).count()
-        if progress:
-            progress(count)
+            count = ParagraphSearch.objects.filter(position=0).count()
+            if progress:
+                progress(count)
         return count
 
     def check(self):

@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -203,10 +204,10 @@ class WhooshBackend:
     def rebuild(self, progress=None):
         path = self._new_directory()
         count = 0
+        # Worker processes pay off only for a sizeable archive.
+        procs = REBUILD_PROCS if Speech.objects.published().count() >= 500 else 1
         try:
-            writer = index.open_dir(str(path)).writer(
-                procs=REBUILD_PROCS, limitmb=REBUILD_LIMIT_MB // REBUILD_PROCS, multisegment=True
-            )
+            writer = index.open_dir(str(path)).writer(procs=procs, limitmb=REBUILD_LIMIT_MB // procs, multisegment=True)
             try:
                 for speech in speeches_for_index().iterator(chunk_size=500):
                     for doc in documents(speech):
@@ -233,8 +234,10 @@ class WhooshBackend:
 
     def _remove_old(self, keep):
         # The previous index stays: another process may still be reading it until its next search.
+        # A directory touched in the last hour may be another rebuild at work; older ones are leftovers
+        # of rebuilds that were killed.
         for path in self.root.glob("index-*"):
-            if path not in keep and path.is_dir() and not (path / "_building").exists():
+            if path not in keep and path.is_dir() and time.time() - path.stat().st_mtime > 3600:
                 shutil.rmtree(path, ignore_errors=True)
 
     def check(self):
