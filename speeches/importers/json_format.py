@@ -1,0 +1,253 @@
+"""Read and write the archive's own JSON: one object per speech, as a JSON array or as JSON Lines.
+
+Each object holds every field of a speech, the people who speak in it and its paragraphs::
+
+    {
+      "title": "Meeting with Government members",     # required
+      "slug": "meeting-with-government-members",      # optional; kept when free on that day
+      "date": "2023-06-28",                            # required, ISO 8601
+      "time": "18:00" | null,
+      "kind": "meeting",        # address, speech, meeting, interview, news-conference, statement, message, other
+      "language": "en",         # en or ru
+      "status": "published",    # draft or published; used when the speech is created
+      "lead": "",
+      "source_url": "http://en.kremlin.ru/events/president/news/62558",
+      "source_id": "62558",     # with source_url, identifies the speech: importing it again updates in place
+      "venue": {"name": "The Kremlin, Moscow", "city": "Moscow", "region": ""} | null,
+      "translation": {"source_url": "http://kremlin.ru/events/president/news/62558", "source_id": "62558"} | null,
+      "speakers": [
+        {"name": "Vladimir Putin", "slug": "vladimir-putin", "role": "President of Russia",
+         "aliases": ["President of Russia Vladimir Putin", "V.Putin"]}
+      ],
+      "paragraphs": [
+        {"kind": "speech",      # speech, heading, stage or separator
+         "speaker": "vladimir-putin" | null,   # the slug of one of "speakers"; null for anonymous turns
+         "speaker_label": "President of Russia Vladimir Putin",  # as printed where a turn begins, else ""
+         "text": "Good afternoon, colleagues."}
+      ]
+    }
+
+A speech without source_url and source_id is matched on its date and slug instead. `created` and `updated` are
+written for reference and not read back: the archive keeps its own history.
+"""
+
+import datetime
+import json
+
+from speeches.models import Paragraph, Speech
+
+from .base import ParsedParagraph, ParsedSpeaker, ParsedSpeech, ParseError, Rejected, decode
+
+_KINDS = set(Speech.Kind.values)
+_PARAGRAPH_KINDS = set(Paragraph.Kind.values)
+
+
+def read(data, *, name=""):
+    """Yield a ParsedSpeech (or a Rejected record) per object."""
+    text = decode(data).strip()
+    if not text:
+        raise ParseError("The file is empty.")
+    records = []
+    if text.startswith("["):
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"Not valid JSON ({exc}).") from exc
+        records = [(f"record {n}", value) for n, value in enumerate(loaded, start=1)]
+    else:
+        try:
+            records = [("record 1", json.loads(text))]
+        except json.JSONDecodeError:
+            for number, line in enumerate(text.splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    records.append((f"line {number}", json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    records.append((f"line {number}", ParseError(f"Not valid JSON ({exc}).")))
+    if not records:
+        raise ParseError("The file holds no speeches.")
+    for where, value in records:
+        try:
+            if isinstance(value, Exception):
+                raise value
+            speech = read_record(value)
+            speech.where = where
+            yield speech
+        except ParseError as exc:
+            yield Rejected(str(exc), where=where, failed=True)
+
+
+def read_record(record):
+    if not isinstance(record, dict):
+        raise ParseError("A speech must be a JSON object.")
+    title = _string(record, "title")
+    if not title:
+        raise ParseError("The speech has no title.")
+    speakers = [_speaker(value) for value in _list(record, "speakers")]
+    references = {s.slug or s.name for s in speakers}
+    paragraphs = []
+    for value in _list(record, "paragraphs"):
+        if not isinstance(value, dict):
+            raise ParseError("A paragraph must be a JSON object.")
+        kind = _string(value, "kind") or Paragraph.Kind.SPEECH
+        if kind not in _PARAGRAPH_KINDS:
+            raise ParseError(f"Unknown paragraph kind “{kind}”.")
+        speaker = value.get("speaker") or None
+        if speaker is not None and speaker not in references:
+            raise ParseError(f"A paragraph names the speaker “{speaker}”, who is not among the speech's speakers.")
+        paragraphs.append(
+            ParsedParagraph(
+                text=_string(value, "text"),
+                speaker_label=_string(value, "speaker_label"),
+                kind=kind,
+                speaker=speaker,
+            )
+        )
+    kind = _string(record, "kind")
+    if kind and kind not in _KINDS:
+        raise ParseError(f"Unknown kind “{kind}”.")
+    status = _string(record, "status")
+    if status and status not in Speech.Status.values:
+        raise ParseError(f"Unknown status “{status}”.")
+    venue = record.get("venue") or {}
+    if not isinstance(venue, dict):
+        raise ParseError("The venue must be an object with a name.")
+    translation = record.get("translation") or {}
+    if not isinstance(translation, dict):
+        raise ParseError("The translation must be an object with source_url and source_id.")
+    return ParsedSpeech(
+        title=title,
+        slug=_string(record, "slug"),
+        date=_date(record.get("date")),
+        time=_time(record.get("time")),
+        kind=kind,
+        language=_string(record, "language"),
+        status=status,
+        lead=_string(record, "lead"),
+        source_url=_string(record, "source_url"),
+        source_id=_string(record, "source_id"),
+        venue=_string(venue, "name"),
+        venue_city=_string(venue, "city"),
+        venue_region=_string(venue, "region"),
+        translation_url=_string(translation, "source_url"),
+        translation_id=_string(translation, "source_id"),
+        speakers=speakers,
+        paragraphs=paragraphs,
+    )
+
+
+def _speaker(value):
+    if not isinstance(value, dict) or not _string(value, "name"):
+        raise ParseError("Each speaker must be an object with a name.")
+    aliases = value.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise ParseError("A speaker's aliases must be a list of strings.")
+    return ParsedSpeaker(
+        name=_string(value, "name"), role=_string(value, "role"), slug=_string(value, "slug"), aliases=aliases
+    )
+
+
+def _string(record, key):
+    value = record.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ParseError(f"“{key}” must be a string.")
+    return value
+
+
+def _list(record, key):
+    value = record.get(key) or []
+    if not isinstance(value, list):
+        raise ParseError(f"“{key}” must be a list.")
+    return value
+
+
+def _date(value):
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ParseError(f"The date “{value}” is not YYYY-MM-DD.") from exc
+
+
+def _time(value):
+    if not value:
+        return None
+    try:
+        return datetime.time.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ParseError(f"The time “{value}” is not HH:MM.") from exc
+
+
+def speech_record(speech):
+    """The JSON object for one speech (with venue, translation, speakers and paragraphs prefetched)."""
+    paragraphs = list(speech.paragraphs.all())
+    speakers = {s.pk: s for s in speech.speakers.all()}
+    for paragraph in paragraphs:
+        if paragraph.speaker is not None:
+            speakers.setdefault(paragraph.speaker_id, paragraph.speaker)
+    return {
+        "title": speech.title,
+        "slug": speech.slug,
+        "date": speech.date.isoformat(),
+        "time": speech.time.isoformat(timespec="minutes") if speech.time else None,
+        "kind": speech.kind,
+        "language": speech.language,
+        "status": speech.status,
+        "lead": speech.lead,
+        "source_url": speech.source_url,
+        "source_id": speech.source_id,
+        "venue": (
+            {"name": speech.venue.name, "city": speech.venue.city, "region": speech.venue.region}
+            if speech.venue
+            else None
+        ),
+        "translation": (
+            {"source_url": speech.translation.source_url, "source_id": speech.translation.source_id}
+            if speech.translation
+            else None
+        ),
+        "speakers": [
+            {
+                "name": speaker.name,
+                "slug": speaker.slug,
+                "role": speaker.role,
+                "aliases": sorted(alias.label for alias in speaker.aliases.all()),
+            }
+            for speaker in sorted(speakers.values(), key=lambda s: s.slug)
+        ],
+        "paragraphs": [
+            {
+                "kind": paragraph.kind,
+                "speaker": paragraph.speaker.slug if paragraph.speaker else None,
+                "speaker_label": paragraph.speaker_label,
+                "text": paragraph.text,
+            }
+            for paragraph in paragraphs
+        ],
+        "created": speech.created.isoformat() if speech.created else None,
+        "updated": speech.updated.isoformat() if speech.updated else None,
+    }
+
+
+def export_speeches(stream, queryset=None, *, chunk_size=200):
+    """Write speeches to `stream` as JSON Lines; return how many were written."""
+    from django.db.models import Prefetch
+
+    from speeches.models import Speaker
+
+    queryset = (queryset if queryset is not None else Speech.objects.all()).order_by("date", "id")
+    speakers = Speaker.objects.prefetch_related("aliases")
+    queryset = queryset.select_related("venue", "translation").prefetch_related(
+        Prefetch("speakers", queryset=speakers),
+        Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position").select_related("speaker")),
+        Prefetch("paragraphs__speaker__aliases"),
+    )
+    count = 0
+    for speech in queryset.iterator(chunk_size=chunk_size):
+        stream.write(json.dumps(speech_record(speech), ensure_ascii=False) + "\n")
+        count += 1
+    return count

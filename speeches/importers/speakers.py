@@ -1,0 +1,323 @@
+"""Find the speaker behind a printed label, and the venue behind a printed place.
+
+Labels compare by `label_key` (whitespace, non-breaking spaces, line breaks and the trailing colon do not count,
+nor does case). A label is looked up among the known aliases; a label that is a role followed by a name
+("President of Russia Vladimir Putin") is split where the rest of the transcript, or a known alias, shows the
+name alone, so one person keeps one record and the role is kept on it. Anonymous turns ("Question", "Remark")
+stay labels without a speaker. Every lookup is cached for the run.
+"""
+
+import re
+
+from django.utils.text import slugify
+
+from speeches.models import Speaker, SpeakerAlias, Venue, label_key, normalize_label
+
+ANONYMOUS_WORDS = frozenset(
+    [
+        "question",
+        "questions",
+        "remark",
+        "remarks",
+        "reply",
+        "replies",
+        "answer",
+        "answers",
+        "response",
+        "responses",
+        "voice",
+        "voices",
+        "comment",
+        "comments",
+        "audience",
+        "participant",
+        "participants",
+        "interjection",
+        "unidentified",
+        "вопрос",
+        "вопросы",
+        "реплика",
+        "реплики",
+        "ответ",
+        "ответы",
+        "голос",
+        "голоса",
+        "комментарий",
+        "участник",
+        "участники",
+    ]
+)
+
+_LEADING_WORD = re.compile(r"[\w-]+")
+_MAX_LABEL = 300
+_MAX_NAME = 200
+
+
+def is_anonymous(label):
+    match = _LEADING_WORD.search(label_key(label))
+    return bool(match) and match[0] in ANONYMOUS_WORDS
+
+
+class _Slugs:
+    """Hand out slugs not yet used in a model's table without asking the database each time."""
+
+    def __init__(self, model):
+        self.model = model
+        self.taken = None
+
+    def new(self, value):
+        if self.taken is None:
+            self.taken = set(self.model.objects.values_list("slug", flat=True))
+        base = (slugify(value, allow_unicode=True) or "untitled")[:194].strip("-") or "untitled"
+        slug, n = base, 1
+        while slug in self.taken:
+            n += 1
+            slug = f"{base}-{n}"
+        self.taken.add(slug)
+        return slug
+
+
+class SpeakerResolver:
+    """Resolve labels to speakers; with `save=False` new speakers stay unsaved (for previews and dry runs)."""
+
+    def __init__(self, *, save=True):
+        self.save = save
+        self.forget()
+
+    def forget(self):
+        """Drop the caches, e.g. after a transaction that created speakers was rolled back."""
+        self._by_key = None
+        self._by_slug = None
+        self._slugs = _Slugs(Speaker)
+
+    def _load(self):
+        if self._by_key is None:
+            speakers = Speaker.objects.in_bulk()
+            self._by_slug = {speaker.slug: speaker for speaker in speakers.values()}
+            self._by_key = {
+                key: speakers[speaker_id] for key, speaker_id in SpeakerAlias.objects.values_list("key", "speaker_id")
+            }
+            for speaker in speakers.values():
+                self._by_key.setdefault(label_key(speaker.name), speaker)
+
+    def known(self, label):
+        """The speaker already known under this label, or None."""
+        self._load()
+        return self._by_key.get(label_key(label))
+
+    def attribute(self, labels):
+        """Map each label printed in one transcript to its speaker (None for anonymous turns)."""
+        self._load()
+        keys = {label_key(label) for label in labels}
+        result = {}
+        for label in labels:
+            if label not in result:
+                result[label] = None if is_anonymous(label) else self._resolve(label, keys)
+        return result
+
+    def by_record(self, name, *, role="", slug="", aliases=()):
+        """The speaker a JSON record names, found by slug or name, created (with its aliases) if new."""
+        self._load()
+        speaker = self._by_slug.get(slug) if slug else None
+        if speaker is None:
+            speaker = self._by_key.get(label_key(name))
+        if speaker is None:
+            speaker = self._create(name, role, slug=slug if slug and slug not in self._slugs_taken() else "")
+        if role and not speaker.role:
+            self._set_role(speaker, role)
+        self._add_aliases(speaker, [name, *aliases])
+        return speaker
+
+    def _slugs_taken(self):
+        if self._slugs.taken is None:
+            self._slugs.taken = set(self._by_slug)
+        return self._slugs.taken
+
+    def _resolve(self, label, keys_in_transcript):
+        key = label_key(label)
+        speaker = self._by_key.get(key)
+        if speaker is not None:
+            return speaker
+        role, name = split_role(label, lambda k: k in keys_in_transcript or k in self._by_key)
+        speaker = self._by_key.get(label_key(name))
+        if speaker is None:
+            speaker = self._create(name, role)
+        elif role and not speaker.role:
+            self._set_role(speaker, role)
+        self._add_aliases(speaker, [label, name])
+        return speaker
+
+    def _create(self, name, role, *, slug=""):
+        name = normalize_label(name)[:_MAX_NAME]
+        speaker = Speaker(name=name, role=normalize_label(role)[:_MAX_NAME])
+        self._slugs_taken()
+        speaker.slug = slug or self._slugs.new(name)
+        self._slugs.taken.add(speaker.slug)
+        if self.save:
+            speaker.save()
+        self._by_slug[speaker.slug] = speaker
+        return speaker
+
+    def _set_role(self, speaker, role):
+        speaker.role = normalize_label(role)[:_MAX_NAME]
+        if self.save and speaker.pk:
+            speaker.save(update_fields=["role"])
+
+    def _add_aliases(self, speaker, labels):
+        new = []
+        for label in labels:
+            label = normalize_label(label)
+            key = label_key(label)
+            if not key or len(label) > _MAX_LABEL or key in self._by_key:
+                continue
+            self._by_key[key] = speaker
+            new.append(SpeakerAlias(speaker=speaker, label=label, key=key))
+        if new and self.save:
+            SpeakerAlias.objects.bulk_create(new, ignore_conflicts=True)
+
+
+_NAME_PARTICLES = frozenset(["de", "da", "del", "la", "le", "von", "van", "der", "bin", "ibn", "al"])
+# Words that announce a role before a name ("Prime Minister Dmitry Medvedev", "Journalist Mikhail Leontyev").
+_ROLE_WORDS = frozenset(
+    [
+        "president",
+        "presidential",
+        "prime",
+        "minister",
+        "ministry",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "governor",
+        "head",
+        "director",
+        "deputy",
+        "chief",
+        "secretary",
+        "king",
+        "queen",
+        "emir",
+        "crown",
+        "prince",
+        "sultan",
+        "mayor",
+        "ambassador",
+        "journalist",
+        "moderator",
+        "ceo",
+        "speaker",
+        "senator",
+        "general",
+        "colonel",
+        "major",
+        "captain",
+        "lieutenant",
+        "commander",
+        "member",
+        "rector",
+        "editor",
+        "editor-in-chief",
+        "correspondent",
+        "professor",
+        "academician",
+        "patriarch",
+        "metropolitan",
+        "aide",
+        "adviser",
+        "advisor",
+        "spokesman",
+        "spokeswoman",
+        "representative",
+        "envoy",
+        "acting",
+        "first",
+        "executive",
+        "founder",
+        "teacher",
+        "doctor",
+        "pilot",
+        "officer",
+        "commissioner",
+        "ombudsman",
+        "ombudsperson",
+        "leader",
+        "host",
+        "anchor",
+        "presenter",
+        "partner",
+        "manager",
+        "owner",
+        "student",
+        "worker",
+        "veteran",
+        "hero",
+    ]
+)
+_ROLE_CONNECTORS = frozenset(["of", "the", "and", "for", "at", "in", "on", "to"])
+_ROMAN = frozenset(["II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"])
+_NAME_WORDS = 2
+_MAX_BARE_NAME_WORDS = 5
+
+
+def split_role(label, is_known):
+    """Split "Minister of Foreign Affairs Sergei Lavrov" into ("Minister of Foreign Affairs", "Sergei Lavrov").
+
+    The name is the longest tail of the label that is known on its own (printed alone elsewhere in the same
+    transcript, or an alias already in the archive); failing that, a label with role words ends with a
+    two-word name, and a short label without them is all name.
+    """
+    label = normalize_label(label)
+    words = label.split(" ")
+    for start in range(1, len(words)):
+        tail = " ".join(words[start:])
+        if tail[:1].isupper() and is_known(label_key(tail)):
+            return _role(words[:start]), tail
+    count = _NAME_WORDS + (1 if words[-1] in _ROMAN else 0)
+    head = words[:-count]
+    has_role = any(
+        w.casefold().strip(",") in _ROLE_WORDS
+        or w in _ROLE_CONNECTORS
+        or (w[:1].islower() and w.casefold() not in _NAME_PARTICLES)
+        or w.endswith(",")
+        for w in head
+    )
+    name = " ".join(words[-count:])
+    if head and name[:1].isupper() and (has_role or len(words) > _MAX_BARE_NAME_WORDS):
+        return _role(head), _name_case(name)
+    return "", _name_case(label)
+
+
+def _role(words):
+    return " ".join(words).strip(" ,;–—-")
+
+
+def _name_case(name):
+    # Some transcripts print labels in capitals; the archive shows names as names.
+    return name.title() if name.isupper() else name
+
+
+class VenueResolver:
+    """Resolve printed places to venues by `Venue.key`, creating the new ones."""
+
+    def __init__(self, *, save=True):
+        self.save = save
+        self.forget()
+
+    def forget(self):
+        self._by_key = None
+        self._slugs = _Slugs(Venue)
+
+    def get(self, name, *, city="", region=""):
+        name = normalize_label(name)
+        if not name:
+            return None
+        if self._by_key is None:
+            self._by_key = {venue.key: venue for venue in Venue.objects.all()}
+        key = label_key(name)
+        venue = self._by_key.get(key)
+        if venue is None:
+            venue = Venue(name=name[:300], key=key[:300], slug=self._slugs.new(name), city=city, region=region)
+            if self.save:
+                venue.save()
+            self._by_key[key] = venue
+        return venue
