@@ -9,10 +9,22 @@ SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest
 class SpeechFilter(django_filters.FilterSet):
     """Narrow speeches by who speaks, where, what kind, language and date; shared by search and lists."""
 
+    # Text boxes for the slug rather than menus of every speaker and venue: the facets offer the likely ones.
     speaker = django_filters.ModelChoiceFilter(
-        field_name="speakers", to_field_name="slug", queryset=Speaker.objects.all(), label="Speaker"
+        field_name="speakers",
+        to_field_name="slug",
+        queryset=Speaker.objects.all(),
+        label="Speaker",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. vladimir-putin"}),
+        error_messages={"invalid_choice": "No speaker with this address name."},
     )
-    venue = django_filters.ModelChoiceFilter(to_field_name="slug", queryset=Venue.objects.all(), label="Venue")
+    venue = django_filters.ModelChoiceFilter(
+        to_field_name="slug",
+        queryset=Venue.objects.all(),
+        label="Venue",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. the-kremlin-moscow"}),
+        error_messages={"invalid_choice": "No venue with this address name."},
+    )
     kind = django_filters.ChoiceFilter(choices=Speech.Kind.choices, label="Kind", empty_label="Any kind")
     lang = django_filters.ChoiceFilter(
         field_name="language", choices=Speech.Language.choices, label="Language", empty_label="Any language"

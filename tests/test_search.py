@@ -326,7 +326,7 @@ def test_search_refuses_overlong_and_negative_only_queries_with_a_message(client
     ("params", "message"),
     [
         ({"date_from": "yesterday"}, "From: Enter a valid date."),
-        ({"speaker": "nobody"}, "Speaker: Select a valid choice."),
+        ({"speaker": "nobody"}, "Speaker: No speaker with this address name."),
         ({"kind": "poem"}, "Kind: Select a valid choice. poem is not one of the available choices."),
         ({"sort": "random"}, "Order: Select a valid choice. random is not one of the available choices."),
     ],
@@ -532,3 +532,12 @@ def test_whoosh_writers_wait_for_the_lock_and_other_processes_see_commits(settin
     writer.join(30)
     assert not writer.is_alive()
     assert other_worker.search(SearchParams(query=parse_query("helium"))).total == 2
+
+
+def test_search_exact_phrase_needs_the_exact_words_in_order(backend, indexed):
+    with indexed():
+        make_speech("Plural", paragraphs=["New sanctions regimes were imposed."])
+        make_speech("Singular", paragraphs=["The sanction regime was imposed."])
+    assert sorted(titles(find('"sanction regime"'))) == ["Plural", "Singular"]
+    assert titles(find('"sanction regime"', exact=True)) == ["Singular"]
+    assert titles(find('"regime sanction"', exact=True)) == []

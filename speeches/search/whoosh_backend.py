@@ -12,6 +12,7 @@ segment and kept in memory, so a query costs one pass over its postings plus sco
 import datetime
 import fcntl
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -23,7 +24,9 @@ from pathlib import Path
 
 from whoosh import columns, fields, index
 from whoosh import query as wq
-from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import stemmer_for_language
+from whoosh.lang.stopwords import stoplists
 
 from speeches.models import Paragraph, Speech
 
@@ -31,28 +34,31 @@ from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs, speeches_for_inde
 from .highlight import mark_spans, snippet
 from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_terms
 
-ANALYZERS = {
-    "en": StemmingAnalyzer(),
-    # Only for Russian texts: its stemmer mangles Latin-script words ("body" -> "bod").
-    "ru": LanguageAnalyzer("ru"),
-    "exact": RegexTokenizer() | LowercaseFilter(),
-}
-TEXT_FIELDS = {"en": "text_en", "ru": "text_ru"}
+# One field of unstemmed words, with positions. Stemmed search expands a query word to every indexed word
+# with the same stem (read from the lexicon, cached per segment), so "exact words" needs no second field
+# and indexing costs half as much.
+WORDS = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS | stoplists["ru"])
+# Russian stemming only for Cyrillic words: the Russian stemmer mangles Latin-script ones ("body" -> "bod").
+STEMMERS = {"en": stemmer_for_language("en"), "ru": stemmer_for_language("ru")}
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 SCHEMA = fields.Schema(
     speech=fields.ID(),
     head=fields.ID(),  # "1" on the one document per speech that holds its title and lead
     stamp=fields.STORED(),  # "<speech id> <updated>" on head documents, to find stale speeches
-    text_en=fields.TEXT(analyzer=ANALYZERS["en"]),
-    text_ru=fields.TEXT(analyzer=ANALYZERS["ru"]),
-    exact=fields.TEXT(analyzer=ANALYZERS["exact"]),
+    words=fields.TEXT(analyzer=WORDS),
     # "speech position speaker date-ordinal venue kind language": everything filters and facets need.
     meta=fields.COLUMN(columns.VarBytesColumn()),
 )
 
+
+def stem(word):
+    return STEMMERS["ru" if _CYRILLIC.search(word) else "en"](word)
+
+
 WRITER_TIMEOUT = 120  # seconds to wait for another process's writer instead of failing
 WRITER_LIMIT_MB = 64
-REBUILD_PROCS = min(2, os.cpu_count() or 1)
+# One process: with a single indexed field, worker processes (procs=2) measured no faster here.
 REBUILD_LIMIT_MB = 256
 # Relevance ranks speeches by their best paragraph among this many top-scoring paragraphs;
 # speeches that only match further down follow, newest first.
@@ -61,17 +67,14 @@ RANKED_PARAGRAPHS = 500
 
 def documents(speech):
     """Yield the index documents of one speech: its title and lead, then each paragraph."""
-    language = speech.language if speech.language in TEXT_FIELDS else "en"
-    field = TEXT_FIELDS[language]
-    common = f"{speech.date.toordinal()} {speech.venue_id or 0} {speech.kind} {language}"
+    common = f"{speech.date.toordinal()} {speech.venue_id or 0} {speech.kind} {speech.language}"
     sid = str(speech.id)
     head = "\n".join(part for part in (speech.title, speech.lead) if part)
     yield {
         "speech": sid,
         "head": "1",
         "stamp": f"{sid} {stamp(speech)}",
-        field: head,
-        "exact": head,
+        "words": head,
         "meta": f"{sid} 0 0 {common}".encode(),
     }
     for paragraph in speech.paragraphs.all():
@@ -79,8 +82,7 @@ def documents(speech):
             continue
         yield {
             "speech": sid,
-            field: paragraph.text,
-            "exact": paragraph.text,
+            "words": paragraph.text,
             "meta": f"{sid} {paragraph.position} {paragraph.speaker_id or 0} {common}".encode(),
         }
 
@@ -99,6 +101,8 @@ class WhooshBackend:
         self._searcher = None
         self._segment_metas = {}
         self._metas = (None, None)
+        self._segment_forms = {}
+        self._forms = (None, None)
 
     # Where the live index is
 
@@ -171,6 +175,27 @@ class WhooshBackend:
         self._metas = (keys, metas)
         return metas
 
+    def _stem_forms(self, searcher):
+        """{stem: indexed words with that stem}, for expanding stemmed queries."""
+        leaves = list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
+        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
+        if self._forms[0] == keys:
+            return self._forms[1]
+        cache, forms = {}, {}
+        for (leaf, _), key in zip(leaves, keys, strict=True):
+            if key not in self._segment_forms:
+                by_stem = {}
+                for raw in leaf.lexicon("words"):
+                    word = raw.decode("utf-8")
+                    by_stem.setdefault(stem(word), set()).add(word)
+                self._segment_forms[key] = by_stem
+            cache[key] = self._segment_forms[key]
+            for root, words in cache[key].items():
+                forms.setdefault(root, set()).update(words)
+        self._segment_forms = cache
+        self._forms = (keys, forms)
+        return forms
+
     # Writing
 
     def update(self, ids):
@@ -204,10 +229,8 @@ class WhooshBackend:
     def rebuild(self, progress=None):
         path = self._new_directory()
         count = 0
-        # Worker processes pay off only for a sizeable archive.
-        procs = REBUILD_PROCS if Speech.objects.published().count() >= 500 else 1
         try:
-            writer = index.open_dir(str(path)).writer(procs=procs, limitmb=REBUILD_LIMIT_MB // procs, multisegment=True)
+            writer = index.open_dir(str(path)).writer(limitmb=REBUILD_LIMIT_MB)
             try:
                 for speech in speeches_for_index().iterator(chunk_size=500):
                     for doc in documents(speech):
@@ -258,8 +281,9 @@ class WhooshBackend:
     def search(self, params):
         with self._lock:
             searcher = self._get_searcher()
-            query = compile_query(params.query, params.exact)
-            if query is None or not searcher.doc_count():
+            forms = self._stem_forms(searcher)
+            query = compile_query(params.query, params.exact, forms)
+            if query is None or query is wq.NullQuery or not searcher.doc_count():
                 return Matches(suggestion=self._suggestion(searcher, params))
             metas = self._doc_metas(searcher)
             keep = _meta_filter(params)
@@ -270,7 +294,7 @@ class WhooshBackend:
             best = self._best_paragraphs(searcher, query, docs, metas, set(matches.speech_ids))
             if matches.total < 5:
                 matches.suggestion = self._suggestion(searcher, params)
-            highlighter = Highlighter(params.query, params.exact, searcher.reader())
+            highlighter = Highlighter(params.query, params.exact, forms)
         return _with_snippets(matches, best, highlighter)
 
     def _order(self, searcher, query, params, docs, metas):
@@ -308,20 +332,15 @@ class WhooshBackend:
         corrections = {}
         for word in plain_words(params.query):
             lowered = word.lower()
-            known = reader.doc_frequency("exact", lowered) or any(
-                reader.doc_frequency(name, token.text)
-                for lang, name in TEXT_FIELDS.items()
-                for token in ANALYZERS[lang](word)
-            )
-            if not known:
-                suggestions = searcher.suggest("exact", lowered, limit=1, maxdist=2, prefix=1)
+            if not reader.doc_frequency("words", lowered) and stem(lowered) not in self._stem_forms(searcher):
+                suggestions = searcher.suggest("words", lowered, limit=1, maxdist=2, prefix=1)
                 if suggestions:
                     corrections[word] = suggestions[0]
         return corrections
 
     def highlight(self, speech, paragraphs, params):
         with self._lock:
-            highlighter = Highlighter(params.query, params.exact, self._get_searcher().reader())
+            highlighter = Highlighter(params.query, params.exact, self._stem_forms(self._get_searcher()))
         marked = {}
         for paragraph in paragraphs:
             spans = highlighter.spans(paragraph.text, speech.language)
@@ -331,8 +350,7 @@ class WhooshBackend:
 
     def more_like(self, speech, limit):
         text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:100_000]
-        language = speech.language if speech.language in TEXT_FIELDS else "en"
-        field = TEXT_FIELDS[language]
+        field = "words"
         with self._lock:
             searcher = self._get_searcher()
             if not searcher.doc_count():
@@ -411,60 +429,64 @@ def _with_snippets(matches, best, highlighter):
 
 
 class Highlighter:
-    """Find where a paragraph's words match the query, with the analyzer its language is indexed with."""
+    """Find where a paragraph's words match the query: the same words the query matched in the index."""
 
-    def __init__(self, tree, exact, reader):
-        self.exact = exact
-        self.terms = {key: set() for key in ANALYZERS}
-        self.prefixes = []
+    def __init__(self, tree, exact, forms):
+        self.terms, prefixes = set(), []
         for term in positive_terms(tree):
             if isinstance(term, Prefix):
-                self.prefixes.append(term.text)
+                prefixes.append(term.text)
                 continue
-            for key, analyzer in ANALYZERS.items():
-                self.terms[key].update(token.text for token in analyzer(term.text))
-        self.prefixes = tuple(self.prefixes)
+            for token in WORDS(term.text):
+                self.terms.update([token.text] if exact else forms.get(stem(token.text), ()))
+        self.prefixes = tuple(prefixes)
 
-    def spans(self, text, language):
-        key = "exact" if self.exact else (language if language in TEXT_FIELDS else "en")
-        terms, prefixes = self.terms[key], self.prefixes
+    def spans(self, text, language=None):
+        terms, prefixes = self.terms, self.prefixes
         if not terms and not prefixes:
             return []
-        spans = []
-        for token in ANALYZERS[key](text, chars=True, keeporiginal=True):
-            if token.text in terms or (prefixes and token.original.lower().startswith(prefixes)):
-                spans.append((token.startchar, token.endchar))
-        return spans
+        return [
+            (token.startchar, token.endchar)
+            for token in WORDS(text, chars=True)
+            if token.text in terms or (prefixes and token.text.startswith(prefixes))
+        ]
 
 
-def compile_query(node, exact):
-    """Turn a parsed query into a Whoosh query over the stemmed fields, or the exact field."""
-    names = ("exact",) if exact else tuple(TEXT_FIELDS.values())
-    return _compile(node, names)
+def compile_query(node, exact, forms):
+    """Turn a parsed query into a Whoosh query; without exact, each word matches every form of its stem."""
+    return _compile(node, exact, forms)
 
 
-def _compile(node, names):
+def _compile(node, exact, forms):
     if isinstance(node, (Word, Phrase)):
-        alternatives = []
-        for name in names:
-            words = [token.text for token in SCHEMA[name].analyzer(node.text)]
-            if len(words) == 1 and isinstance(node, Word):
-                alternatives.append(wq.Term(name, words[0]))
-            elif words:
-                alternatives.append(wq.Phrase(name, words))
-        return _either(alternatives)
+        words = [token.text for token in WORDS(node.text)]
+        if not words:
+            return None  # only stop words: no constraint
+        if exact:
+            alternatives = [[word] for word in words]
+        else:
+            alternatives = [sorted(forms.get(stem(word), ())) for word in words]
+            if not all(alternatives):
+                return wq.NullQuery  # a word no transcript contains
+        if len(words) == 1:
+            return _either([wq.Term("words", form) for form in alternatives[0]])
+        if all(len(forms_) == 1 for forms_ in alternatives):
+            return wq.Phrase("words", [forms_[0] for forms_ in alternatives])
+        return wq.Sequence([_either([wq.Term("words", form) for form in forms_]) for forms_ in alternatives])
     if isinstance(node, Prefix):
-        return wq.Prefix("exact", node.text)
+        return wq.Prefix("words", node.text)
     if isinstance(node, Not):
-        child = _compile(node.child, names)
-        return wq.Not(child) if child is not None else None
-    children = [c for c in (_compile(child, names) for child in node.children) if c is not None]
+        child = _compile(node.child, exact, forms)
+        return wq.Not(child) if child is not None and child is not wq.NullQuery else None
+    children = [c for c in (_compile(child, exact, forms) for child in node.children) if c is not None]
     if isinstance(node, Or):
+        children = [c for c in children if c is not wq.NullQuery]
         # An alternative that cannot match (a stop word) must not turn "A OR the" into "not A".
-        if any(isinstance(c, wq.Not) for c in children):
-            children = [c for c in children if not isinstance(c, wq.Not)]
-        return _either(children)
+        children = [c for c in children if not isinstance(c, wq.Not)] or children
+        return _either(children) if children else wq.NullQuery
     if isinstance(node, And):
+        if any(c is wq.NullQuery for c in children):
+            return wq.NullQuery
         if not any(not isinstance(c, wq.Not) for c in children):
             return None
         return children[0] if len(children) == 1 else wq.And(children)
