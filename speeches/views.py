@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import dates
 
+from .filters import SpeechFilter
 from .models import Speaker, Speech, Venue
 from .search_views import related_speeches, speech_highlights
 
@@ -154,8 +155,16 @@ def _later_than(speech):
 def speaker_detail(request, slug):
     speaker = get_object_or_404(Speaker, slug=slug)
     speeches = Speech.objects.published().for_listing().filter(speakers=speaker)
-    page = Paginator(speeches, SPEECHES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "speeches/speaker_detail.html", {"speaker": speaker, "page_obj": page})
+    filterset = SpeechFilter(request.GET, queryset=speeches)
+    context = {"speaker": speaker, "filterset": filterset}
+    if not filterset.is_valid():
+        context["errors"] = filterset.clean_form_errors()
+        return render(request, "speeches/speaker_detail.html", context, status=400)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["page_query"] = query.urlencode()
+    context["page_obj"] = Paginator(filterset.qs, SPEECHES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "speeches/speaker_detail.html", context)
 
 
 def venue_detail(request, slug):
