@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kremlin_archive.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
 os.environ.setdefault("HTTPS", "0")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="search-bench-"))
-os.environ["SEARCH_INDEX_DIR"] = tempfile.mkdtemp(prefix="search-bench-index-")
+os.environ.setdefault("SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="search-bench-index-"))
 
 import django  # noqa: E402
 
@@ -112,11 +112,14 @@ def enlarge(copies=9):
     )
 
 
-def measure(backend, scale):
+def measure(backend, scale, reuse=False):
     settings.SEARCH_BACKEND = backend
     started = time.perf_counter()
-    search.rebuild()
-    build = time.perf_counter() - started
+    if reuse and search.check() == ([], [], []):
+        build = None
+    else:
+        search.rebuild()
+        build = time.perf_counter() - started
     client = Client(SERVER_NAME="localhost")
     for _, params in QUERIES:  # warm caches: the process's first search reads the index's columns
         assert client.get("/search/", params).status_code == 200
@@ -128,7 +131,7 @@ def measure(backend, scale):
             times[name].append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200, response.content[:500]
     every = [t for values in times.values() for t in values]
-    print(f"\n{backend} at {scale}x: index build {build:.1f} s")
+    print(f"\n{backend} at {scale}x: index build " + (f"{build:.1f} s" if build is not None else "(index reused)"))
     for name, params in QUERIES:
         found = re.search(r"(\d+) address", client.get("/search/", params).content.decode())
         hits = found.group(1) if found else 0
@@ -143,6 +146,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", type=int, default=[1, 10], choices=[1, 10])
     parser.add_argument("--backends", nargs="+", default=None, choices=["whoosh", "postgres"])
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Keep the database of a previous run at this scale, and an up-to-date index (SEARCH_INDEX_DIR).",
+    )
     args = parser.parse_args()
     backends = args.backends or (["whoosh", "postgres"] if connection.vendor == "postgresql" else ["whoosh"])
     # Pages render without a prior collectstatic.
@@ -151,12 +159,14 @@ def main():
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     call_command("migrate", verbosity=0)
-    load_corpus()
+    originals = 0 if not args.reuse else Speech.objects.filter(source_id__regex=r"^[0-9]+$").count()
+    if not originals:
+        load_corpus()
     for scale in args.scales:
-        if scale == 10:
+        if scale == 10 and Speech.objects.count() < 10 * Speech.objects.filter(source_id__regex=r"^[0-9]+$").count():
             enlarge()
         for backend in backends:
-            measure(backend, scale)
+            measure(backend, scale, reuse=args.reuse)
 
 
 if __name__ == "__main__":
