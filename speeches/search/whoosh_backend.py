@@ -38,6 +38,7 @@ from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_ter
 # with the same stem (read from the lexicon, cached per segment), so "exact words" needs no second field
 # and indexing costs half as much.
 WORDS = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS | stoplists["ru"])
+COMMON_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["ru"])
 # Russian stemming only for Cyrillic words: the Russian stemmer mangles Latin-script ones ("body" -> "bod").
 STEMMERS = {"en": stemmer_for_language("en"), "ru": stemmer_for_language("ru")}
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -335,21 +336,25 @@ class WhooshBackend:
         return marked
 
     def more_like(self, speech, limit):
-        text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:100_000]
-        field = "words"
+        text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:50_000]
         with self._lock:
             searcher = self._get_searcher()
             if not searcher.doc_count():
                 return []
-            terms = [term for term, _ in searcher.key_terms_from_text(field, text, numterms=15)]
+            reader, documents = searcher.reader(), searcher.doc_count_all()
+            # Distinctive words only: common ones match half the archive and make the query slow.
+            terms = [
+                term
+                for term, _ in searcher.key_terms_from_text("words", text, numterms=40)
+                if len(term) > 3 and term not in COMMON_WORDS and reader.doc_frequency("words", term) < documents / 200
+            ][:8]
             if not terms:
                 return []
-            query = wq.And([wq.Or([wq.Term(field, term) for term in terms]), wq.Not(wq.Term("speech", str(speech.id)))])
             metas = self._doc_metas(searcher)
             related = []
-            for doc in searcher.search(query, limit=200).docs():
+            for doc in searcher.search(wq.Or([wq.Term("words", term) for term in terms]), limit=40).docs():
                 sid = metas[doc][0]
-                if sid not in related:
+                if sid != speech.id and sid not in related:
                     related.append(sid)
                     if len(related) == limit:
                         break
