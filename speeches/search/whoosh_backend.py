@@ -341,12 +341,13 @@ class WhooshBackend:
             searcher = self._get_searcher()
             if not searcher.doc_count():
                 return []
-            reader, documents = searcher.reader(), searcher.doc_count_all()
+            reader = searcher.reader()
+            rare = max(searcher.doc_count_all() / 200, 20)
             # Distinctive words only: common ones match half the archive and make the query slow.
             terms = [
                 term
                 for term, _ in searcher.key_terms_from_text("words", text, numterms=40)
-                if len(term) > 3 and term not in COMMON_WORDS and reader.doc_frequency("words", term) < documents / 200
+                if len(term) > 3 and term not in COMMON_WORDS and reader.doc_frequency("words", term) < rare
             ][:8]
             if not terms:
                 return []
