@@ -60,7 +60,7 @@ def search(request):
         facets=_facets(request, results),
         chart=_chart(results.years),
         suggestion_url=_with(request, q=results.suggestion, page=None) if results.suggestion else "",
-        page_url=_with(request, page=None),
+        page_query=_with(request, page=None).lstrip("?"),
     )
     return render(request, "speeches/search.html", context)
 

@@ -133,7 +133,16 @@ def rebuild(progress=None):
 
 def check():
     """Compare the index with the database: return (missing, stale, unpublished) lists of speech ids."""
-    return get_backend().check()
+    return compare_with_database(get_backend().indexed_stamps())
+
+
+def compare_with_database(indexed):
+    """Given {speech id: stamp} from an index, find what it lacks, holds out of date, or should not hold."""
+    published = {pk: updated.isoformat() for pk, updated in Speech.objects.published().values_list("id", "updated")}
+    missing = sorted(published.keys() - indexed.keys())
+    stale = sorted(pk for pk in published.keys() & indexed.keys() if published[pk] != indexed[pk])
+    unpublished = sorted(indexed.keys() - published.keys())
+    return missing, stale, unpublished
 
 
 def highlight_speech(speech, paragraphs, params):

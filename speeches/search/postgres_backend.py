@@ -84,13 +84,9 @@ class PostgresBackend:
                 progress(count)
         return count
 
-    def check(self):
-        indexed = dict(ParagraphSearch.objects.filter(position=0).values_list("speech_id", "updated"))
-        published = dict(Speech.objects.published().values_list("id", "updated"))
-        missing = sorted(set(published) - set(indexed))
-        stale = sorted(pk for pk in set(published) & set(indexed) if published[pk] != indexed[pk])
-        unpublished = sorted(set(indexed) - set(published))
-        return missing, stale, unpublished
+    def indexed_stamps(self):
+        rows = ParagraphSearch.objects.filter(position=0).values_list("speech_id", "updated")
+        return {pk: updated.isoformat() for pk, updated in rows}
 
     # Reading
 
@@ -109,19 +105,15 @@ class PostgresBackend:
     def search(self, params):
         self._require_postgres()
         match, rank = self._match(params)
-        rows = ParagraphSearch.objects.filter(match)
-        if params.speaker:
-            rows = rows.filter(speaker=params.speaker)
-        if params.venue:
-            rows = rows.filter(venue=params.venue)
-        if params.kind:
-            rows = rows.filter(kind=params.kind)
-        if params.language:
-            rows = rows.filter(language=params.language)
-        if params.date_from:
-            rows = rows.filter(date__gte=params.date_from)
-        if params.date_to:
-            rows = rows.filter(date__lte=params.date_to)
+        filters = {
+            "speaker": params.speaker,
+            "venue": params.venue,
+            "kind": params.kind,
+            "language": params.language,
+            "date__gte": params.date_from,
+            "date__lte": params.date_to,
+        }
+        rows = ParagraphSearch.objects.filter(match, **{lookup: value for lookup, value in filters.items() if value})
 
         matches = Matches(
             total=rows.values("speech").distinct().count(),

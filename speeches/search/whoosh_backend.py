@@ -30,7 +30,7 @@ from whoosh.lang.stopwords import stoplists
 
 from speeches.models import Paragraph, Speech
 
-from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs, speeches_for_index, stamp
+from . import PARAGRAPHS_PER_SPEECH, Matches, compare_with_database, load_paragraphs, speeches_for_index, stamp
 from .highlight import mark_spans, snippet
 from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_terms
 
@@ -248,7 +248,7 @@ class WhooshBackend:
             self._swap(path)
             self._remove_old(keep={path, previous})
         # Speeches saved while the rebuild read the database went to the old index: catch up.
-        missing, stale, unpublished = self.check()
+        missing, stale, unpublished = compare_with_database(self.indexed_stamps())
         if missing or stale or unpublished:
             self.update(sorted({*missing, *stale, *unpublished}))
         return count
@@ -261,18 +261,13 @@ class WhooshBackend:
             if path not in keep and path.is_dir() and time.time() - path.stat().st_mtime > 3600:
                 shutil.rmtree(path, ignore_errors=True)
 
-    def check(self):
+    def indexed_stamps(self):
         with self._lock:
-            searcher = self._get_searcher()
-            indexed = {}
-            for stored in searcher.documents(head="1"):
+            stamps = {}
+            for stored in self._get_searcher().documents(head="1"):
                 sid, value = stored["stamp"].split(" ", 1)
-                indexed[int(sid)] = value
-        published = {pk: updated.isoformat() for pk, updated in Speech.objects.published().values_list("id", "updated")}
-        missing = sorted(set(published) - set(indexed))
-        stale = sorted(pk for pk in set(published) & set(indexed) if published[pk] != indexed[pk])
-        unpublished = sorted(set(indexed) - set(published))
-        return missing, stale, unpublished
+                stamps[int(sid)] = value
+        return stamps
 
     # Reading
 
