@@ -429,11 +429,15 @@ def test_index_waits_for_the_commit(backend, django_capture_on_commit_callbacks)
 
 
 def test_bulk_indexing_indexes_everything_once_at_the_end(backend, indexed):
+    find("warm up")  # creates the empty index
+    generation = search.get_backend()._index().latest_generation() if backend == "whoosh" else None
     with indexed(), bulk_indexing():
         for n in range(3):
             make_speech(f"Imported {n}", paragraphs=["Cobalt mining."])
         assert titles(find("cobalt")) == []
     assert sorted(titles(find("cobalt"))) == ["Imported 0", "Imported 1", "Imported 2"]
+    if backend == "whoosh":
+        assert search.get_backend()._index().latest_generation() == generation + 1  # one index commit
 
 
 def test_rebuild_index_command_indexes_published_speeches(backend):
