@@ -545,3 +545,43 @@ def test_search_exact_phrase_needs_the_exact_words_in_order(backend, indexed):
     assert sorted(titles(find('"sanction regime"'))) == ["Plural", "Singular"]
     assert titles(find('"sanction regime"', exact=True)) == ["Singular"]
     assert titles(find('"regime sanction"', exact=True)) == []
+
+
+def test_admin_edits_reach_the_index_after_commit(backend, indexed, client):
+    from django.contrib.auth.models import User
+
+    editor = User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
+    client.force_login(editor)
+    with indexed():
+        speech = make_speech("Statement", datetime.date(2020, 1, 9), status=Speech.Status.DRAFT, source_id="x1")
+    data = {
+        "title": "Statement",
+        "slug": speech.slug,
+        "date": "2020-01-09",
+        "time": "",
+        "kind": "statement",
+        "venue": "",
+        "language": "en",
+        "lead": "",
+        "status": "published",
+        "source_url": "",
+        "source_id": "x1",
+        "translation": "",
+        "paragraphs-TOTAL_FORMS": "1",
+        "paragraphs-INITIAL_FORMS": "0",
+        "paragraphs-MIN_NUM_FORMS": "0",
+        "paragraphs-MAX_NUM_FORMS": "1000",
+        "paragraphs-0-position": "1",
+        "paragraphs-0-kind": "speech",
+        "paragraphs-0-speaker_label": "",
+        "paragraphs-0-speaker": "",
+        "paragraphs-0-text": "Arctic shipping routes.",
+    }
+    with indexed():
+        response = client.post(f"/admin/speeches/speech/{speech.pk}/change/", data)
+    assert response.status_code == 302
+    assert titles(find("arctic")) == ["Statement"]
+    with indexed():
+        client.post("/admin/speeches/speech/", {"action": "unpublish", "_selected_action": [speech.pk]})
+    assert titles(find("arctic")) == []
+    assert search.check() == ([], [], [])
