@@ -59,6 +59,7 @@ def stem(word):
 
 WRITER_TIMEOUT = 120  # seconds to wait for another process's writer instead of failing
 WRITER_LIMIT_MB = 64
+UPDATE_SLICE = 500
 # One process: with a single indexed field, worker processes (procs=2) measured no faster here.
 REBUILD_LIMIT_MB = 256
 
@@ -197,16 +198,17 @@ class WhooshBackend:
     # Writing
 
     def update(self, ids):
-        speeches = list(speeches_for_index(ids))
         with self._lock:
             ix = self._index()
         writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=WRITER_LIMIT_MB)
         try:
             for sid in ids:
                 writer.delete_by_term("speech", str(sid))
-            for speech in speeches:
-                for doc in documents(speech):
-                    writer.add_document(**doc)
+            # In slices: a whole import's speeches need not be in memory at once.
+            for start in range(0, len(ids), UPDATE_SLICE):
+                for speech in speeches_for_index(ids[start : start + UPDATE_SLICE]):
+                    for doc in documents(speech):
+                        writer.add_document(**doc)
         except BaseException:
             writer.cancel()
             raise
