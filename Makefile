@@ -25,6 +25,7 @@ $(SECRET_FILE):
 setup: $(BIN)/.installed $(SECRET_FILE)
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py migrate --noinput
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py loaddata fixtures/demo.json
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py rebuild_index
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 run: setup

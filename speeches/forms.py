@@ -36,3 +36,8 @@ class CiteForm(forms.Form):
         label="Paragraph",
         error_messages={"invalid": "The paragraph must be given as a number, e.g. 5."},
     )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Search the transcripts")
+    exact = forms.BooleanField(required=False, label="Exact words (no stemming)")

@@ -1,6 +1,7 @@
 import re
 import unicodedata
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -274,3 +275,39 @@ class Paragraph(models.Model):
     @property
     def anchor(self):
         return f"p{self.position}"
+
+
+class ParagraphSearch(models.Model):
+    """A paragraph as the PostgreSQL search backend indexes it (position 0 holds the title and lead).
+
+    The table exists on every database; only the PostgreSQL backend fills it. Rows are derived from
+    published speeches and can be rebuilt at any time.
+    """
+
+    speech = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    speaker = models.IntegerField(null=True)
+    language = models.CharField(max_length=5)
+    kind = models.CharField(max_length=20)
+    date = models.DateField()
+    venue = models.IntegerField(null=True)
+    updated = models.DateTimeField(null=True, help_text="The speech's `updated` when indexed; set on position 0.")
+    # Title A, lead and speaker label B, text C; stemmed with the speech's language.
+    vector = SearchVectorField()
+    # Unstemmed words ('simple' configuration) for the "exact words" option.
+    exact = SearchVectorField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["speech", "position"], name="paragraphsearch_unique")]
+
+    def __str__(self):
+        return f"{self.speech_id} ¶{self.position}"
+
+
+class SearchWord(models.Model):
+    """A word seen in the indexed texts, for "did you mean" suggestions on PostgreSQL."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self):
+        return self.word

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import search_views, views
 
 
 class FourDigitYear:
@@ -44,6 +44,7 @@ urlpatterns = [
         name="speech_side_by_side",
     ),
     path("settings/", views.reading_settings, name="reading_settings"),
+    path("search/", search_views.search, name="search"),
     path("speakers/<str:slug>/", views.speaker_detail, name="speaker_detail"),
     path("venues/<str:slug>/", views.venue_detail, name="venue_detail"),
 ]

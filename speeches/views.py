@@ -17,8 +17,10 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import dates
 
 from . import citations, reading
+from .filters import SpeechFilter
 from .forms import CiteForm, ReadingSettingsForm
 from .models import Speaker, Speech, Venue
+from .search_views import related_speeches, speech_highlights
 
 SPEECHES_PER_PAGE = 50
 
@@ -122,7 +124,13 @@ class SpeechDetail(dates.DateDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         speech = self.object
-        context["paragraphs"] = paragraphs = list(speech.paragraphs.select_related("speaker"))
+        paragraphs = list(speech.paragraphs.select_related("speaker"))
+        highlights = speech_highlights(self.request, speech, paragraphs)
+        for paragraph in paragraphs:
+            paragraph.highlighted = highlights.get(paragraph.position)
+        context["paragraphs"] = paragraphs
+        context["highlighted_query"] = self.request.GET.get("q", "") if highlights else ""
+        context["related_speeches"] = related_speeches(speech)
         neighbours = Speech.objects.published().only("title", "slug", "date", "time")
         context["previous_speech"] = neighbours.filter(_earlier_than(speech)).order_by(*CHRONOLOGICAL_DESC).first()
         context["next_speech"] = neighbours.filter(_later_than(speech)).order_by(*CHRONOLOGICAL).first()
@@ -160,8 +168,16 @@ def _later_than(speech):
 def speaker_detail(request, slug):
     speaker = get_object_or_404(Speaker, slug=slug)
     speeches = Speech.objects.published().for_listing().filter(speakers=speaker)
-    page = Paginator(speeches, SPEECHES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "speeches/speaker_detail.html", {"speaker": speaker, "page_obj": page})
+    filterset = SpeechFilter(request.GET, queryset=speeches)
+    context = {"speaker": speaker, "filterset": filterset}
+    if not filterset.is_valid():
+        context["errors"] = filterset.clean_form_errors()
+        return render(request, "speeches/speaker_detail.html", context, status=400)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["page_query"] = query.urlencode()
+    context["page_obj"] = Paginator(filterset.qs, SPEECHES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "speeches/speaker_detail.html", context)
 
 
 def venue_detail(request, slug):

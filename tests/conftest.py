@@ -17,3 +17,9 @@ def _plain_static_storage(settings):
 def _plain_http(settings):
     # The test client speaks plain HTTP; the HTTPS redirect is covered by test_settings.
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _search_index_dir(settings, tmp_path):
+    # Every test gets its own index directory; the Whoosh backend is the default.
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"

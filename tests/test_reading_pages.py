@@ -113,7 +113,7 @@ def test_speech_page_offers_citations_and_a_paragraph_cite_form(client, forum):
     assert "Putin, V. (2023, June 28). <i>Video address to the final session" in html
     assert 'Permanent address: <a href="http://testserver/speeches/2023/06/28/video-address/">' in html
     assert '<form class="cite__paragraph" method="get" action="/speeches/2023/06/28/video-address/cite/">' in html
-    assert '<div class="transcript" data-cite="/speeches/2023/06/28/video-address/cite/">' in html
+    assert '<div class="transcript" lang="en" data-cite="/speeches/2023/06/28/video-address/cite/">' in html
     # Four citations for the speech, none repeated for each paragraph.
     assert html.count("<dt>APA</dt>") == 1
 

@@ -43,7 +43,7 @@ def meeting():
 
 def test_speech_page_shows_metadata(client, meeting):
     html = client.get(meeting.get_absolute_url()).content.decode()
-    assert "<h1>Meeting of the Valdai International Discussion Club</h1>" in html
+    assert '<h1 lang="en">Meeting of the Valdai International Discussion Club</h1>' in html
     assert '<time datetime="2017-10-19T20:10">19 October 2017, 20:10</time>' in html
     assert ">Sochi</a>" in html
     assert "<dd>Meeting</dd>" in html
@@ -106,7 +106,10 @@ def test_speech_page_links_published_translation(client, meeting):
 
 def test_speech_page_sets_language_of_the_text(client):
     speech = make_speech("Обращение", language="ru", paragraphs=["Добрый день."])
-    assert '<article class="speech" lang="ru">' in client.get(speech.get_absolute_url()).content.decode()
+    html = client.get(speech.get_absolute_url()).content.decode()
+    assert '<h1 lang="ru">Обращение</h1>' in html
+    assert '<div class="transcript" lang="ru"' in html
+    assert "<dt>Date</dt>" in html and '<html lang="en"' in html
 
 
 def test_speech_page_of_500_paragraphs_renders_in_constant_queries(client):

@@ -2,6 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from speeches import search
 from speeches.importers import FAILED, FORMATS, SKIPPED, collect_files, import_paths
 from speeches.models import Speech
 
@@ -54,14 +55,16 @@ class Command(BaseCommand):
                 self.stderr.write(f"{done}/{len(files)} files read")
 
         try:
-            report = import_paths(
-                files,
-                format=options["format"],
-                status=options["status"],
-                language=options["language"],
-                dry_run=options["dry_run"],
-                progress=progress,
-            )
+            # One search index commit for the whole import, not one per speech.
+            with search.bulk_indexing():
+                report = import_paths(
+                    files,
+                    format=options["format"],
+                    status=options["status"],
+                    language=options["language"],
+                    dry_run=options["dry_run"],
+                    progress=progress,
+                )
         finally:
             if bar is not None:
                 bar.close()

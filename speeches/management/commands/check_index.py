@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from speeches import search
+
+
+class Command(BaseCommand):
+    help = "Report published speeches missing from, or stale in, the search index; fail when there are any."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fix", action="store_true", help="Reindex the speeches found out of date.")
+
+    def handle(self, *args, fix=False, **options):
+        missing, stale, unpublished = search.check()
+        for label, ids in [("missing", missing), ("stale", stale), ("no longer published", unpublished)]:
+            if ids:
+                shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
+                self.stdout.write(f"{len(ids)} speech(es) {label} in the index: {shown}")
+        out_of_date = sorted({*missing, *stale, *unpublished})
+        if not out_of_date:
+            self.stdout.write("The search index is up to date.")
+            return
+        if fix:
+            search.index_speeches(out_of_date)
+            self.stdout.write(f"Reindexed {len(out_of_date)} speech(es).")
+            return
+        raise CommandError(f"The search index is out of date for {len(out_of_date)} speech(es).")

@@ -1,0 +1,290 @@
+"""Full-text search over the published speeches, behind one small interface.
+
+The backend is chosen by ``settings.SEARCH_BACKEND``: ``whoosh`` keeps an index directory on
+disk, ``postgres`` keeps search vectors in the shared database. Both index one document per
+paragraph (and one for the title and lead) and group hits by speech.
+
+The index is disposable: ``rebuild()`` recreates it from the database at any time.
+"""
+
+import contextlib
+import datetime
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+
+from speeches.models import Paragraph, Speaker, Speech, Venue
+
+from .query import QueryError, parse_query  # noqa: F401  (part of the interface)
+
+logger = logging.getLogger(__name__)
+
+RESULTS_PER_PAGE = 10
+PARAGRAPHS_PER_SPEECH = 3
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass
+class SearchParams:
+    """What to look for: the parsed query, the filters, the order and the page (from 1)."""
+
+    query: object
+    text: str = ""  # as typed, for "did you mean"
+    exact: bool = False
+    speaker: int | None = None
+    venue: int | None = None
+    kind: str = ""
+    language: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = RESULTS_PER_PAGE
+
+    @property
+    def offset(self):
+        return (self.page - 1) * self.per_page
+
+
+@dataclass
+class Matches:
+    """What a backend found, by id; shared code turns it into SearchResults."""
+
+    total: int = 0
+    paragraph_total: int = 0
+    speech_ids: list = field(default_factory=list)  # the requested page, in order
+    best: dict = field(default_factory=dict)  # speech id -> [(position, snippet html, Paragraph or None)]
+    speakers: dict = field(default_factory=dict)  # speaker id -> speeches
+    years: dict = field(default_factory=dict)
+    venues: dict = field(default_factory=dict)
+    kinds: dict = field(default_factory=dict)
+    suggestion: dict = field(default_factory=dict)  # misspelt word -> the indexed word it is closest to
+
+
+@dataclass
+class ParagraphHit:
+    paragraph: Paragraph | None
+    snippet: str
+    url: str
+
+
+@dataclass
+class SpeechHit:
+    speech: Speech
+    paragraphs: list
+
+
+@dataclass
+class SearchResults:
+    total: int
+    paragraph_total: int
+    hits: list
+    speakers: list  # [(Speaker, count)], most first
+    years: list  # [(year, count)], chronological
+    venues: list
+    kinds: list  # [(value, label, count)]
+    suggestion: str
+
+
+_backends = {}
+_backends_lock = threading.Lock()
+
+
+def get_backend():
+    key = (settings.SEARCH_BACKEND, str(settings.SEARCH_INDEX_DIR))
+    with _backends_lock:
+        if key not in _backends:
+            if settings.SEARCH_BACKEND == "postgres":
+                from .postgres_backend import PostgresBackend as backend_class
+            else:
+                from .whoosh_backend import WhooshBackend as backend_class
+            _backends[key] = backend_class(settings.SEARCH_INDEX_DIR)
+        return _backends[key]
+
+
+def search(params):
+    """Run a search; raise QueryError for a query that cannot be searched."""
+    matches = get_backend().search(params)
+    return _results(matches, params)
+
+
+def index_speeches(ids):
+    """Bring the index up to date for these speeches: index the published ones, drop the others."""
+    ids = sorted(set(ids))
+    if ids:
+        get_backend().update(ids)
+
+
+def remove_speeches(ids):
+    ids = sorted(set(ids))
+    if ids:
+        get_backend().remove(ids)
+
+
+def rebuild(progress=None):
+    """Build a fresh index of every published speech aside and swap it in; return the number indexed."""
+    return get_backend().rebuild(progress=progress)
+
+
+def check():
+    """Compare the index with the database: return (missing, stale, unpublished) lists of speech ids."""
+    return compare_with_database(get_backend().indexed_stamps())
+
+
+def compare_with_database(indexed):
+    """Given {speech id: stamp} from an index, find what it lacks, holds out of date, or should not hold."""
+    published = {pk: updated.isoformat() for pk, updated in Speech.objects.published().values_list("id", "updated")}
+    missing = sorted(published.keys() - indexed.keys())
+    stale = sorted(pk for pk in published.keys() & indexed.keys() if published[pk] != indexed[pk])
+    unpublished = sorted(indexed.keys() - published.keys())
+    return missing, stale, unpublished
+
+
+def highlight_speech(speech, paragraphs, params):
+    """Return {position: highlighted html} for the paragraphs of speech that match the query."""
+    return get_backend().highlight(speech, paragraphs, params)
+
+
+def more_like(speech, limit=5):
+    """Return up to limit published speeches on similar subjects, most similar first."""
+    ids = get_backend().more_like(speech, limit)
+    found = Speech.objects.published().for_listing().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def speeches_for_index(ids=None):
+    """The published speeches with what the index needs, paragraphs prefetched in order."""
+    queryset = (
+        Speech.objects.published()
+        .select_related("venue")
+        .prefetch_related(
+            Prefetch(
+                "paragraphs",
+                queryset=Paragraph.objects.only(
+                    "speech_id", "position", "speaker_id", "speaker_label", "text", "kind"
+                ).order_by("position"),
+            )
+        )
+        .order_by("id")
+    )
+    if ids is not None:
+        queryset = queryset.filter(id__in=ids)
+    return queryset
+
+
+def stamp(speech):
+    """The version of a speech the index holds; a different stamp means the index is stale."""
+    return speech.updated.isoformat()
+
+
+def load_paragraphs(pairs):
+    """Return {(speech id, position): Paragraph} for these pairs, in one query."""
+    if not pairs:
+        return {}
+    rows = Paragraph.objects.filter(
+        speech_id__in={sid for sid, _ in pairs}, position__in={pos for _, pos in pairs}
+    ).select_related("speaker")
+    return {(p.speech_id, p.position): p for p in rows if (p.speech_id, p.position) in pairs}
+
+
+def _results(matches, params):
+    # Published only, whatever the index says: a speech unpublished a moment ago never shows.
+    speeches = Speech.objects.published().for_listing().in_bulk(matches.speech_ids)
+    hits = []
+    for sid in matches.speech_ids:
+        speech = speeches.get(sid)
+        if speech is None:
+            continue
+        url = speech.get_absolute_url()
+        rows = [
+            ParagraphHit(paragraph, html, f"{url}#p{pos}" if pos else url)
+            for pos, html, paragraph in matches.best.get(sid, [])
+        ]
+        hits.append(SpeechHit(speech, rows))
+    return SearchResults(
+        total=matches.total,
+        paragraph_total=matches.paragraph_total,
+        hits=hits,
+        speakers=_top(matches.speakers, Speaker.objects.only("name", "slug")),
+        years=sorted(matches.years.items()),
+        venues=_top(matches.venues, Venue.objects.only("name", "slug")),
+        kinds=[
+            (value, Speech.Kind(value).label, n)
+            for value, n in sorted(matches.kinds.items(), key=lambda item: (-item[1], item[0]))
+            if value in Speech.Kind.values
+        ],
+        suggestion=_suggestion(params.text, matches.suggestion),
+    )
+
+
+def _suggestion(text, corrections):
+    """The reader's query with each misspelt word replaced, or "" when nothing is misspelt."""
+    if not corrections:
+        return ""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in corrections) + r")\b")
+    return pattern.sub(lambda match: corrections[match.group(1)], text)
+
+
+def _top(counts, queryset, limit=10):
+    objects = queryset.in_bulk(list(counts))
+    found = [(objects[pk], n) for pk, n in counts.items() if pk in objects]
+    return sorted(found, key=lambda item: (-item[1], str(item[0])))[:limit]
+
+
+# Index upkeep: changed speech ids are collected per transaction and indexed once it commits,
+# or once per bulk_indexing() block, so an import makes one index commit rather than one per speech.
+
+_pending = threading.local()
+
+
+def _state():
+    if not hasattr(_pending, "bulk"):
+        _pending.bulk = []  # stack of sets, one per open bulk_indexing() block
+        _pending.ids = set()
+    return _pending
+
+
+def queue_speech(speech_id):
+    """Schedule a speech for (re)indexing or removal once the current transaction commits."""
+    state = _state()
+    if state.bulk:
+        state.bulk[-1].add(speech_id)
+        return
+    # One callback per change: the first to run takes every pending id, the others find none.
+    # Ids of a rolled-back transaction are indexed with the next commit, which reads what is true then.
+    state.ids.add(speech_id)
+    transaction.on_commit(_flush)
+
+
+def _flush():
+    state = _state()
+    ids, state.ids = state.ids, set()
+    if ids:
+        _index_logged(ids)
+
+
+def _index_logged(ids):
+    try:
+        index_speeches(ids)
+    except Exception:  # the page that saved the speech must not fail; check_index reports the gap
+        logger.exception("Could not update the search index for speeches %s", sorted(ids))
+
+
+@contextlib.contextmanager
+def bulk_indexing():
+    """Collect the speeches changed inside the block and index them in one index commit at its end."""
+    state = _state()
+    state.bulk.append(set())
+    try:
+        yield
+    finally:
+        ids = state.bulk.pop()
+        if state.bulk:
+            state.bulk[-1].update(ids)
+        elif ids:
+            transaction.on_commit(lambda: _index_logged(ids))

@@ -1,0 +1,488 @@
+"""Whoosh backend: an index directory on local disk, one document per paragraph.
+
+Layout: ``<SEARCH_INDEX_DIR>/current`` is a symlink to the live index directory. A rebuild writes a new
+directory beside it and replaces the symlink with ``os.replace``, so readers never see a half-built
+index and a rebuild killed midway leaves the old one serving.
+
+Speed: texts are indexed but not stored (snippets come from the database, for the few paragraphs shown);
+filters, facets and grouping read one small per-document column (``meta``) that is decoded once per
+segment and kept in memory, so a query costs one scored pass over its matches.
+"""
+
+import datetime
+import fcntl
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import columns, fields, index
+from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import stemmer_for_language
+from whoosh.lang.stopwords import stoplists
+
+from speeches.models import Paragraph, Speech
+
+from . import PARAGRAPHS_PER_SPEECH, Matches, compare_with_database, load_paragraphs, speeches_for_index, stamp
+from .highlight import mark_spans, snippet
+from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_terms
+
+# One field of unstemmed words, with positions. Stemmed search expands a query word to every indexed word
+# with the same stem (read from the lexicon, cached per segment), so "exact words" needs no second field
+# and indexing costs half as much.
+WORDS = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS | stoplists["ru"])
+COMMON_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["ru"])
+# Russian stemming only for Cyrillic words: the Russian stemmer mangles Latin-script ones ("body" -> "bod").
+STEMMERS = {"en": stemmer_for_language("en"), "ru": stemmer_for_language("ru")}
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+SCHEMA = fields.Schema(
+    speech=fields.ID(),
+    head=fields.ID(),  # "1" on the one document per speech that holds its title and lead
+    stamp=fields.STORED(),  # "<speech id> <updated>" on head documents, to find stale speeches
+    words=fields.TEXT(analyzer=WORDS),
+    # "speech position speaker date-ordinal venue kind language": everything filters and facets need.
+    meta=fields.COLUMN(columns.VarBytesColumn()),
+)
+
+
+def stem(word):
+    return STEMMERS["ru" if _CYRILLIC.search(word) else "en"](word)
+
+
+WRITER_TIMEOUT = 120  # seconds to wait for another process's writer instead of failing
+WRITER_LIMIT_MB = 64
+UPDATE_SLICE = 500
+# One process: with a single indexed field, worker processes (procs=2) measured no faster here.
+REBUILD_LIMIT_MB = 256
+
+
+def documents(speech):
+    """Yield the index documents of one speech: its title and lead, then each paragraph."""
+    common = f"{speech.date.toordinal()} {speech.venue_id or 0} {speech.kind} {speech.language}"
+    sid = str(speech.id)
+    head = "\n".join(part for part in (speech.title, speech.lead) if part)
+    yield {
+        "speech": sid,
+        "head": "1",
+        "stamp": f"{sid} {stamp(speech)}",
+        "words": head,
+        "meta": f"{sid} 0 0 {common}".encode(),
+    }
+    for paragraph in speech.paragraphs.all():
+        if paragraph.kind == Paragraph.Kind.SEPARATOR or not paragraph.text:
+            continue
+        yield {
+            "speech": sid,
+            "words": paragraph.text,
+            "meta": f"{sid} {paragraph.position} {paragraph.speaker_id or 0} {common}".encode(),
+        }
+
+
+def _meta(raw, intern=sys.intern):
+    sid, position, speaker, day, venue, kind, language = raw.split()
+    return int(sid), int(position), int(speaker), int(day), int(venue), intern(kind.decode()), intern(language.decode())
+
+
+class WhooshBackend:
+    def __init__(self, root):
+        self.root = Path(root)
+        self._lock = threading.RLock()
+        self._ix = None
+        self._ix_path = None
+        self._searcher = None
+        self._segment_metas = {}
+        self._metas = (None, None)
+        self._segment_forms = {}
+        self._forms = (None, None)
+
+    # Where the live index is
+
+    def _current(self):
+        try:
+            return self.root / os.readlink(self.root / "current")
+        except (FileNotFoundError, OSError):
+            return None
+
+    @contextmanager
+    def _directory_lock(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _new_directory(self):
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix="index-", dir=self.root))
+        index.create_in(path, SCHEMA)
+        return path
+
+    def _swap(self, path):
+        link = self.root / f".current-{uuid.uuid4().hex}"
+        os.symlink(path.name, link)
+        os.replace(link, self.root / "current")
+
+    def _index(self):
+        """Open the live index, creating an empty one on first use."""
+        path = self._current()
+        if path is None or not path.exists():
+            with self._directory_lock():
+                path = self._current()
+                if path is None or not path.exists():
+                    path = self._new_directory()
+                    self._swap(path)
+        if path != self._ix_path:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._ix, self._ix_path, self._searcher = index.open_dir(str(path)), path, None
+            self._segment_metas = {}
+        return self._ix
+
+    def _get_searcher(self):
+        ix = self._index()
+        # Not Searcher.refresh(): it reuses segment readers whose deletions have since changed,
+        # so removed speeches would stay visible.
+        if self._searcher is None or not self._searcher.up_to_date():
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = ix.searcher()
+        return self._searcher
+
+    def _doc_metas(self, searcher):
+        """The decoded meta column of every document, by document number."""
+        leaves = list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
+        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
+        if self._metas[0] == keys:
+            return self._metas[1]
+        metas, cache = [], {}
+        for (leaf, _), key in zip(leaves, keys, strict=True):
+            if key not in self._segment_metas:
+                self._segment_metas[key] = [_meta(raw) if raw else None for raw in leaf.column_reader("meta")]
+            cache[key] = self._segment_metas[key]
+            metas.extend(cache[key])
+        self._segment_metas = cache
+        self._metas = (keys, metas)
+        return metas
+
+    def _stem_forms(self, searcher):
+        """{stem: indexed words with that stem}, for expanding stemmed queries."""
+        leaves = list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
+        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
+        if self._forms[0] == keys:
+            return self._forms[1]
+        cache, forms = {}, {}
+        for (leaf, _), key in zip(leaves, keys, strict=True):
+            if key not in self._segment_forms:
+                by_stem = {}
+                for raw in leaf.lexicon("words"):
+                    word = raw.decode("utf-8")
+                    by_stem.setdefault(stem(word), set()).add(word)
+                self._segment_forms[key] = by_stem
+            cache[key] = self._segment_forms[key]
+            for root, words in cache[key].items():
+                forms.setdefault(root, set()).update(words)
+        self._segment_forms = cache
+        self._forms = (keys, forms)
+        return forms
+
+    # Writing
+
+    def update(self, ids):
+        with self._lock:
+            ix = self._index()
+        writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=WRITER_LIMIT_MB)
+        try:
+            for sid in ids:
+                writer.delete_by_term("speech", str(sid))
+            # In slices: a whole import's speeches need not be in memory at once.
+            for start in range(0, len(ids), UPDATE_SLICE):
+                for speech in speeches_for_index(ids[start : start + UPDATE_SLICE]):
+                    for doc in documents(speech):
+                        writer.add_document(**doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def remove(self, ids):
+        with self._lock:
+            ix = self._index()
+        writer = ix.writer(timeout=WRITER_TIMEOUT)
+        try:
+            for sid in ids:
+                writer.delete_by_term("speech", str(sid))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(self, progress=None):
+        path = self._new_directory()
+        count = 0
+        try:
+            writer = index.open_dir(str(path)).writer(limitmb=REBUILD_LIMIT_MB)
+            try:
+                for speech in speeches_for_index().iterator(chunk_size=500):
+                    for doc in documents(speech):
+                        writer.add_document(**doc)
+                    count += 1
+                    if progress:
+                        progress(count)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        with self._directory_lock():
+            previous = self._current()
+            self._swap(path)
+            self._remove_old(keep={path, previous})
+        # Speeches saved while the rebuild read the database went to the old index: catch up.
+        missing, stale, unpublished = compare_with_database(self.indexed_stamps())
+        if missing or stale or unpublished:
+            self.update(sorted({*missing, *stale, *unpublished}))
+        return count
+
+    def _remove_old(self, keep):
+        # The previous index stays: another process may still be reading it until its next search.
+        # A directory touched in the last hour may be another rebuild at work; older ones are leftovers
+        # of rebuilds that were killed.
+        for path in self.root.glob("index-*"):
+            if path not in keep and path.is_dir() and time.time() - path.stat().st_mtime > 3600:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def indexed_stamps(self):
+        with self._lock:
+            stamps = {}
+            for stored in self._get_searcher().documents(head="1"):
+                sid, value = stored["stamp"].split(" ", 1)
+                stamps[int(sid)] = value
+        return stamps
+
+    # Reading
+
+    def search(self, params):
+        with self._lock:
+            searcher = self._get_searcher()
+            forms = self._stem_forms(searcher)
+            query = compile_query(params.query, params.exact, forms)
+            if query is None or query is wq.NullQuery or not searcher.doc_count():
+                return Matches(suggestion=self._suggestion(searcher, params))
+            metas = self._doc_metas(searcher)
+            keep = _meta_filter(params)
+            matches, best = self._collect(searcher, query, params, metas, keep)
+            if matches.total < 5:
+                matches.suggestion = self._suggestion(searcher, params)
+            highlighter = Highlighter(params.query, params.exact, forms)
+        return _with_snippets(matches, best, highlighter)
+
+    def _collect(self, searcher, query, params, metas, keep):
+        # One scored pass over every match, best first (measured faster than an unscored pass for counts
+        # plus scored passes for the order and the snippets): speeches rank by their best paragraph.
+        docs = [doc for doc in searcher.search(query, limit=None).docs() if keep(metas[doc])]
+        matches = _aggregate(docs, metas)
+        if params.sort == "relevance":
+            order = list(dict.fromkeys(metas[doc][0] for doc in docs))
+        else:
+            days = {metas[doc][0]: metas[doc][3] for doc in docs}
+            order = sorted(days, key=lambda sid: (days[sid], sid), reverse=params.sort == "newest")
+        matches.speech_ids = order[params.offset : params.offset + params.per_page]
+        page = set(matches.speech_ids)
+        best = {}
+        for doc in docs:
+            sid, position = metas[doc][:2]
+            if sid in page:
+                positions = best.setdefault(sid, [])
+                if len(positions) < PARAGRAPHS_PER_SPEECH:
+                    positions.append(position)
+        return matches, best
+
+    def _suggestion(self, searcher, params):
+        if not searcher.doc_count():
+            return {}
+        reader = searcher.reader()
+        corrections = {}
+        for word in plain_words(params.query):
+            lowered = word.lower()
+            if not reader.doc_frequency("words", lowered) and stem(lowered) not in self._stem_forms(searcher):
+                suggestions = searcher.suggest("words", lowered, limit=1, maxdist=2, prefix=1)
+                if suggestions:
+                    corrections[word] = suggestions[0]
+        return corrections
+
+    def highlight(self, speech, paragraphs, params):
+        with self._lock:
+            highlighter = Highlighter(params.query, params.exact, self._stem_forms(self._get_searcher()))
+        marked = {}
+        for paragraph in paragraphs:
+            spans = highlighter.spans(paragraph.text, speech.language)
+            if spans:
+                marked[paragraph.position] = mark_spans(paragraph.text, spans)
+        return marked
+
+    def more_like(self, speech, limit):
+        text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:50_000]
+        with self._lock:
+            searcher = self._get_searcher()
+            if not searcher.doc_count():
+                return []
+            reader = searcher.reader()
+            rare = max(searcher.doc_count_all() / 200, 20)
+            # Distinctive words only: common ones match half the archive and make the query slow.
+            terms = [
+                term
+                for term, _ in searcher.key_terms_from_text("words", text, numterms=40)
+                if len(term) > 3 and term not in COMMON_WORDS and reader.doc_frequency("words", term) < rare
+            ][:8]
+            if not terms:
+                return []
+            metas = self._doc_metas(searcher)
+            related = []
+            for doc in searcher.search(wq.Or([wq.Term("words", term) for term in terms]), limit=40).docs():
+                sid = metas[doc][0]
+                if sid != speech.id and sid not in related:
+                    related.append(sid)
+                    if len(related) == limit:
+                        break
+        return related
+
+
+def _meta_filter(params):
+    """A test of a document's meta against the filters (speaker, venue, kind, language, dates)."""
+    equal = [(i, v) for i, v in ((2, params.speaker), (4, params.venue), (5, params.kind), (6, params.language)) if v]
+    low = params.date_from.toordinal() if params.date_from else None
+    high = params.date_to.toordinal() if params.date_to else None
+
+    def keep(meta):
+        if meta is None:
+            return False
+        for i, value in equal:
+            if meta[i] != value:
+                return False
+        return (low is None or meta[3] >= low) and (high is None or meta[3] <= high)
+
+    return keep
+
+
+def _aggregate(docs, metas):
+    speeches = {}
+    speaker_speeches = set()
+    for doc in docs:
+        meta = metas[doc]
+        speeches[meta[0]] = meta
+        if meta[2]:
+            speaker_speeches.add((meta[2], meta[0]))
+    matches = Matches(total=len(speeches), paragraph_total=len(docs))
+    for speaker, _ in speaker_speeches:
+        matches.speakers[speaker] = matches.speakers.get(speaker, 0) + 1
+    years = {}
+    for meta in speeches.values():
+        years[meta[3]] = years.get(meta[3], 0) + 1
+        if meta[4]:
+            matches.venues[meta[4]] = matches.venues.get(meta[4], 0) + 1
+        matches.kinds[meta[5]] = matches.kinds.get(meta[5], 0) + 1
+    for day, n in years.items():
+        year = datetime.date.fromordinal(day).year
+        matches.years[year] = matches.years.get(year, 0) + n
+    return matches
+
+
+def _with_snippets(matches, best, highlighter):
+    paragraphs = load_paragraphs({(sid, pos) for sid, positions in best.items() for pos in positions if pos})
+    speeches = Speech.objects.only("title", "lead", "language").in_bulk(best) if best else {}
+    for sid, positions in best.items():
+        speech = speeches.get(sid)
+        if speech is None:
+            continue
+        rows = []
+        for pos in positions:
+            paragraph = paragraphs.get((sid, pos))
+            text = paragraph.text if paragraph else "\n".join(p for p in (speech.title, speech.lead) if p)
+            if pos and paragraph is None:
+                continue
+            rows.append((pos, snippet(text, highlighter.spans(text, speech.language)), paragraph))
+        matches.best[sid] = rows
+    return matches
+
+
+class Highlighter:
+    """Find where a paragraph's words match the query: the same words the query matched in the index."""
+
+    def __init__(self, tree, exact, forms):
+        self.terms, prefixes = set(), []
+        for term in positive_terms(tree):
+            if isinstance(term, Prefix):
+                prefixes.append(term.text)
+                continue
+            for token in WORDS(term.text):
+                self.terms.update([token.text] if exact else forms.get(stem(token.text), ()))
+        self.prefixes = tuple(prefixes)
+
+    def spans(self, text, language=None):
+        terms, prefixes = self.terms, self.prefixes
+        if not terms and not prefixes:
+            return []
+        return [
+            (token.startchar, token.endchar)
+            for token in WORDS(text, chars=True)
+            if token.text in terms or (prefixes and token.text.startswith(prefixes))
+        ]
+
+
+def compile_query(node, exact, forms):
+    """Turn a parsed query into a Whoosh query; without exact, each word matches every form of its stem."""
+    return _compile(node, exact, forms)
+
+
+def _compile(node, exact, forms):
+    if isinstance(node, (Word, Phrase)):
+        words = [token.text for token in WORDS(node.text)]
+        if not words:
+            return None  # only stop words: no constraint
+        if exact:
+            alternatives = [[word] for word in words]
+        else:
+            alternatives = [sorted(forms.get(stem(word), ())) for word in words]
+            if not all(alternatives):
+                return wq.NullQuery  # a word no transcript contains
+        if len(words) == 1:
+            return _either([wq.Term("words", form) for form in alternatives[0]])
+        if all(len(forms_) == 1 for forms_ in alternatives):
+            return wq.Phrase("words", [forms_[0] for forms_ in alternatives])
+        return wq.Sequence([_either([wq.Term("words", form) for form in forms_]) for forms_ in alternatives])
+    if isinstance(node, Prefix):
+        return wq.Prefix("words", node.text)
+    if isinstance(node, Not):
+        child = _compile(node.child, exact, forms)
+        return wq.Not(child) if child is not None and child is not wq.NullQuery else None
+    children = [c for c in (_compile(child, exact, forms) for child in node.children) if c is not None]
+    if isinstance(node, Or):
+        children = [c for c in children if c is not wq.NullQuery]
+        # An alternative that cannot match (a stop word) must not turn "A OR the" into "not A".
+        children = [c for c in children if not isinstance(c, wq.Not)] or children
+        return _either(children) if children else wq.NullQuery
+    if isinstance(node, And):
+        if any(c is wq.NullQuery for c in children):
+            return wq.NullQuery
+        if not any(not isinstance(c, wq.Not) for c in children):
+            return None
+        return children[0] if len(children) == 1 else wq.And(children)
+    raise TypeError(node)
+
+
+def _either(alternatives):
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)

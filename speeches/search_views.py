@@ -1,0 +1,171 @@
+import logging
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from . import search as search_index
+from .filters import SpeechFilter
+from .forms import SearchForm
+from .models import Speech
+from .search import QueryError, SearchParams, parse_query
+
+logger = logging.getLogger(__name__)
+
+CHART_WIDTH, CHART_HEIGHT = 640, 120
+
+
+def search(request):
+    form = SearchForm(request.GET)
+    filterset = SpeechFilter(request.GET, queryset=Speech.objects.published())
+    context = {"form": form, "filterset": filterset, "q": request.GET.get("q", "")}
+    errors = []
+    if not form.is_valid():
+        errors += [" ".join(messages) for messages in form.errors.values()]
+    if not filterset.is_valid():
+        errors += filterset.clean_form_errors()
+    tree = None
+    if not errors and form.cleaned_data["q"]:
+        try:
+            tree = parse_query(form.cleaned_data["q"])
+        except QueryError as error:
+            errors.append(str(error))
+    if errors:
+        context["errors"] = errors
+        return render(request, "speeches/search.html", context, status=400)
+    if tree is None:
+        return render(request, "speeches/search.html", context)
+
+    data = filterset.form.cleaned_data
+    params = SearchParams(
+        query=tree,
+        text=form.cleaned_data["q"],
+        exact=form.cleaned_data["exact"],
+        speaker=data["speaker"].pk if data.get("speaker") else None,
+        venue=data["venue"].pk if data.get("venue") else None,
+        kind=data.get("kind") or "",
+        language=data.get("lang") or "",
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        sort=data.get("sort") or "relevance",
+        page=_page_number(request.GET.get("page")),
+    )
+    results = search_index.search(params)
+    page_obj = Paginator(range(results.total), params.per_page).get_page(params.page)
+    if page_obj.number != params.page and results.total:
+        params.page = page_obj.number
+        results = search_index.search(params)
+    context.update(
+        results=results,
+        page_obj=page_obj,
+        facets=_facets(request, results),
+        chart=_chart(results.years),
+        suggestion_url=_with(request, q=results.suggestion, page=None) if results.suggestion else "",
+        page_query=_with(request, page=None).lstrip("?"),
+    )
+    return render(request, "speeches/search.html", context)
+
+
+def _page_number(value):
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _with(request, **changes):
+    """The current search's URL with some parameters replaced (None removes one)."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query.pop(key, None)
+        if value is not None:
+            query[key] = value
+    if "page" not in changes:
+        query.pop("page", None)
+    return f"?{query.urlencode()}"
+
+
+def _facets(request, results):
+    """Facet groups as (title, [(label, count, url, selected)]) for links that narrow the search."""
+    current = request.GET
+    groups = [
+        (
+            "Speakers",
+            [
+                (s.name, n, _with(request, speaker=s.slug), current.get("speaker") == s.slug)
+                for s, n in results.speakers
+            ],
+        ),
+        (
+            "Years",
+            [
+                (
+                    str(year),
+                    n,
+                    _with(request, date_from=f"{year}-01-01", date_to=f"{year}-12-31"),
+                    current.get("date_from") == f"{year}-01-01" and current.get("date_to") == f"{year}-12-31",
+                )
+                for year, n in sorted(results.years, reverse=True)
+            ],
+        ),
+        (
+            "Venues",
+            [(v.name, n, _with(request, venue=v.slug), current.get("venue") == v.slug) for v, n in results.venues],
+        ),
+        (
+            "Kinds",
+            [(label, n, _with(request, kind=value), current.get("kind") == value) for value, label, n in results.kinds],
+        ),
+    ]
+    return [(title, items) for title, items in groups if items]
+
+
+def _chart(years):
+    """Bars of speeches per year, every year between the first and the last, for an inline SVG."""
+    if not years:
+        return None
+    counts = dict(years)
+    span = list(range(min(counts), max(counts) + 1))
+    most = max(counts.values())
+    width = CHART_WIDTH / len(span)
+    bars = []
+    for i, year in enumerate(span):
+        n = counts.get(year, 0)
+        height = round((CHART_HEIGHT - 20) * n / most, 1)
+        bars.append(
+            {
+                "year": year,
+                "count": n,
+                "x": round(i * width + 1, 1),
+                "width": round(max(width - 2, 1), 1),
+                "y": round(CHART_HEIGHT - 20 - height, 1),
+                "height": height,
+                "label_x": round(i * width + width / 2, 1),
+            }
+        )
+    label_every = max(1, len(span) // 10)
+    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT, "label_every": label_every}
+
+
+def speech_highlights(request, speech, paragraphs):
+    """Highlight the words of the search a reader arrives from; nothing when there is none or it is invalid."""
+    form = SearchForm(request.GET)
+    if not form.is_valid() or not form.cleaned_data["q"]:
+        return {}
+    try:
+        tree = parse_query(form.cleaned_data["q"])
+    except QueryError:
+        return {}
+    params = SearchParams(query=tree, text=form.cleaned_data["q"], exact=form.cleaned_data["exact"])
+    try:
+        return search_index.highlight_speech(speech, paragraphs, params)
+    except Exception:  # the transcript is still worth reading without highlights
+        logger.exception("Could not highlight speech %s", speech.pk)
+        return {}
+
+
+def related_speeches(speech):
+    try:
+        return search_index.more_like(speech)
+    except Exception:  # the page is complete without suggestions
+        logger.exception("Could not find speeches like %s", speech.pk)
+        return []

@@ -1,0 +1,587 @@
+"""Search behaviour, the same on every backend: the PostgreSQL variant runs where the test database is PostgreSQL."""
+
+import datetime
+import re
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from speeches import search
+from speeches.models import Paragraph, Speech
+from speeches.search import SearchParams, bulk_indexing, parse_query
+from tests.factories import make_speaker, make_speech, make_venue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def backend(request, settings):
+    if request.param == "postgres" and connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL search backend needs a PostgreSQL test database (set DATABASE_URL)")
+    settings.SEARCH_BACKEND = request.param
+    return request.param
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks):
+    """Run a block as one committed transaction would: the index is updated when it ends."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def archive(backend, indexed):
+    putin = make_speaker()
+    medvedev = make_speaker("Dmitry Medvedev", "President of Russia")
+    kremlin, sochi = make_venue(), make_venue("Sochi")
+    with indexed():
+        speeches = {
+            "union": make_speech(
+                "Meeting with the President of Belarus",
+                datetime.date(2019, 12, 20),
+                venue=sochi,
+                kind=Speech.Kind.MEETING,
+                speaker=putin,
+                paragraphs=[("Vladimir Putin", "We discussed the Union State of Russia and Belarus at length.")],
+            ),
+            "address": make_speech(
+                "Address to the Federal Assembly",
+                datetime.date(2018, 3, 1),
+                venue=kremlin,
+                kind=Speech.Kind.ADDRESS,
+                speaker=putin,
+                paragraphs=[
+                    ("Vladimir Putin", "The state of the union between our peoples is strong."),
+                    "Sanctions have not stopped our economy.",
+                ],
+            ),
+            "interview": make_speech(
+                "Interview to the press",
+                datetime.date(2010, 5, 7),
+                kind=Speech.Kind.INTERVIEW,
+                speaker=medvedev,
+                paragraphs=[("Dmitry Medvedev", "The sanction regime is a mistake, I told the union of journalists.")],
+            ),
+            "russian": make_speech(
+                "Российско-китайские переговоры",
+                datetime.date(2025, 5, 8),
+                language=Speech.Language.RUSSIAN,
+                venue=kremlin,
+                paragraphs=["Позвольте мне сердечно поприветствовать вас в Москве. Это наш body и наша душа."],
+            ),
+            "draft": make_speech(
+                "Draft about the union",
+                datetime.date(2020, 1, 1),
+                status=Speech.Status.DRAFT,
+                paragraphs=["A draft on sanctions and the Union State."],
+            ),
+        }
+    speeches["putin"], speeches["medvedev"], speeches["kremlin"], speeches["sochi"] = putin, medvedev, kremlin, sochi
+    return speeches
+
+
+def find(text, **options):
+    return search.search(SearchParams(query=parse_query(text), text=text, **options))
+
+
+def titles(results):
+    return [hit.speech.title for hit in results.hits]
+
+
+def page_titles(response):
+    return [hit.speech.title for hit in response.context["results"].hits]
+
+
+# The query language
+
+
+def test_search_phrase_matches_only_adjacent_words(archive):
+    assert titles(find('"union state"')) == ["Meeting with the President of Belarus"]
+    assert sorted(titles(find("union state"))) == [
+        "Address to the Federal Assembly",
+        "Meeting with the President of Belarus",
+    ]
+
+
+def test_search_stems_english_words_unless_exact(archive):
+    assert sorted(titles(find("sanction"))) == ["Address to the Federal Assembly", "Interview to the press"]
+    assert titles(find("sanction", exact=True)) == ["Interview to the press"]
+    assert titles(find("sanctions", exact=True)) == ["Address to the Federal Assembly"]
+
+
+def test_search_stems_russian_words_in_russian_speeches(archive):
+    assert titles(find("Москва")) == ["Российско-китайские переговоры"]
+    assert titles(find("Москва", exact=True)) == []
+    assert titles(find("москве", exact=True)) == ["Российско-китайские переговоры"]
+
+
+def test_search_finds_latin_words_inside_russian_text_unmangled(archive):
+    assert titles(find("body")) == ["Российско-китайские переговоры"]
+
+
+def test_search_or_not_minus_and_prefix(archive):
+    assert sorted(titles(find("belarus OR journalists"))) == [
+        "Interview to the press",
+        "Meeting with the President of Belarus",
+    ]
+    assert titles(find("union NOT belarus NOT journalists")) == ["Address to the Federal Assembly"]
+    assert titles(find("union -belarus -peoples")) == ["Interview to the press"]
+    assert titles(find("(belarus OR peoples) AND strong")) == ["Address to the Federal Assembly"]
+    assert sorted(titles(find("journ*"))) == ["Interview to the press"]
+    assert sorted(titles(find("sanct*"))) == ["Address to the Federal Assembly", "Interview to the press"]
+
+
+def test_search_never_returns_drafts(archive):
+    assert "Draft about the union" not in titles(find("union"))
+    assert titles(find("draft")) == []
+
+
+def test_search_matches_titles_and_leads(archive):
+    hit = find("federal assembly").hits[0]
+    assert hit.speech.title == "Address to the Federal Assembly"
+    assert str(hit.paragraphs[0].snippet) == "Address to the <mark>Federal</mark> <mark>Assembly</mark>"
+
+
+# Results as readers see them
+
+
+def test_search_page_groups_paragraphs_under_their_speech_with_links(client, archive):
+    response = client.get("/search/", {"q": "union"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "3 addresses (3 matching paragraphs)" in html
+    hits = response.context["results"].hits
+    meeting = next(hit for hit in hits if hit.speech.title == "Meeting with the President of Belarus")
+    assert [row.url for row in meeting.paragraphs] == [f"{archive['union'].get_absolute_url()}#p1"]
+    assert f'href="{archive["union"].get_absolute_url()}?q=union#p1"' in html
+    assert '<time datetime="2019-12-20">20 December 2019</time> · Meeting · Sochi' in html
+    assert "<b>Vladimir Putin:</b> We discussed the <mark>Union</mark> State of Russia" in html
+
+
+def test_search_snippets_escape_transcript_markup(client, backend, indexed):
+    with indexed():
+        make_speech(
+            "Hostile transcript",
+            paragraphs=["Sanctions <script>alert('x')</script> and <mark>fake</mark> & <b>bold</b>."],
+        )
+    html = client.get("/search/", {"q": "sanctions"}).content.decode()
+    assert "<script>alert" not in html
+    assert "<mark>fake</mark>" not in html
+    assert (
+        "<mark>Sanctions</mark> &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; and &lt;mark&gt;fake&lt;/mark&gt;"
+        " &amp; &lt;b&gt;bold&lt;/b&gt;." in html
+    )
+
+
+def test_search_snippet_is_cut_around_the_match_of_a_long_paragraph(backend, indexed):
+    words = " ".join(f"filler{n}" for n in range(200))
+    with indexed():
+        make_speech("Long", paragraphs=[f"{words} Chernobyl {words}"])
+    snippet = str(find("chernobyl").hits[0].paragraphs[0].snippet)
+    assert "<mark>Chernobyl</mark>" in snippet
+    assert snippet.startswith("… ") and snippet.endswith(" …")
+    assert len(snippet) < 400
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"speaker": "dmitry-medvedev"}, ["Interview to the press"]),
+        ({"venue": "sochi"}, ["Meeting with the President of Belarus"]),
+        ({"kind": "address"}, ["Address to the Federal Assembly"]),
+        (
+            {"lang": "en", "sort": "oldest"},
+            ["Interview to the press", "Address to the Federal Assembly", "Meeting with the President of Belarus"],
+        ),
+        (
+            {"date_from": "2018-03-01", "sort": "newest"},
+            ["Meeting with the President of Belarus", "Address to the Federal Assembly"],
+        ),
+        ({"date_to": "2018-03-01", "sort": "newest"}, ["Address to the Federal Assembly", "Interview to the press"]),
+    ],
+)
+def test_search_filters_narrow_results(client, archive, params, expected):
+    response = client.get("/search/", {"q": "union OR sanctions", **params})
+    assert page_titles(response) == expected
+
+
+def test_search_language_filter_for_russian(client, archive):
+    response = client.get("/search/", {"q": "москве OR union", "lang": "ru"})
+    assert page_titles(response) == ["Российско-китайские переговоры"]
+
+
+def test_search_sorts_by_date_or_relevance(client, archive):
+    query = {"q": "union OR belarus"}
+    assert page_titles(client.get("/search/", {**query, "sort": "newest"})) == [
+        "Meeting with the President of Belarus",
+        "Address to the Federal Assembly",
+        "Interview to the press",
+    ]
+    assert page_titles(client.get("/search/", {**query, "sort": "oldest"})) == [
+        "Interview to the press",
+        "Address to the Federal Assembly",
+        "Meeting with the President of Belarus",
+    ]
+    # Two of its words, one in the title: the meeting with Belarus is the best match.
+    assert page_titles(client.get("/search/", query))[0] == "Meeting with the President of Belarus"
+
+
+def test_search_facets_count_speeches_for_the_query(client, archive):
+    response = client.get("/search/", {"q": "union OR sanctions"})
+    results = response.context["results"]
+    assert [(s.name, n) for s, n in results.speakers] == [("Vladimir Putin", 2), ("Dmitry Medvedev", 1)]
+    assert results.years == [(2010, 1), (2018, 1), (2019, 1)]
+    assert [(v.name, n) for v, n in results.venues] == [("Sochi", 1), ("The Kremlin, Moscow", 1)]
+    assert results.kinds == [("address", "Address", 1), ("interview", "Interview", 1), ("meeting", "Meeting", 1)]
+    html = response.content.decode()
+    link = 'href="/search/?q=union+OR+sanctions&amp;speaker=dmitry-medvedev">Dmitry Medvedev</a>'
+    assert f'{link} <span class="count">1</span>' in html
+    assert "date_from=2018-01-01&amp;date_to=2018-12-31" in html
+
+
+def test_search_chart_draws_a_bar_per_year_readable_without_script(client, archive):
+    html = client.get("/search/", {"q": "union OR sanctions"}).content.decode()
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    assert '<title id="chart-title">Addresses matching the search, per year</title>' in svg
+    assert '<desc id="chart-desc">2010: 1; 2011: 0;' in svg
+    assert svg.count("<rect") == 10  # 2010 to 2019, empty years included
+    assert "<title>2018: 1</title>" in svg
+
+
+def test_search_paginates_speeches(client, backend, indexed):
+    with indexed():
+        for day in range(1, 13):
+            make_speech(f"Briefing {day:02d}", datetime.date(2021, 1, day), paragraphs=["Gas supplies to Europe."])
+    first = client.get("/search/", {"q": "gas", "sort": "newest"})
+    assert page_titles(first) == [f"Briefing {day:02d}" for day in range(12, 2, -1)]
+    html = first.content.decode()
+    assert "Page 1 of 2" in html
+    assert 'href="?q=gas&amp;sort=newest&amp;page=2"' in html
+    second = client.get("/search/", {"q": "gas", "sort": "newest", "page": "2"})
+    assert page_titles(second) == ["Briefing 02", "Briefing 01"]
+    beyond = client.get("/search/", {"q": "gas", "sort": "newest", "page": "99"})
+    assert page_titles(beyond) == ["Briefing 02", "Briefing 01"]
+    assert page_titles(client.get("/search/", {"q": "gas", "sort": "newest", "page": "x"}))[0] == "Briefing 12"
+
+
+def test_search_suggests_the_spelling_of_indexed_words(client, archive):
+    response = client.get("/search/", {"q": "sanctoins"})
+    assert response.context["results"].suggestion == "sanctions"
+    assert 'Did you mean <a href="/search/?q=sanctions">sanctions</a>?' in response.content.decode()
+    assert client.get("/search/", {"q": "sanctions"}).context["results"].suggestion == ""
+
+
+# Bad input
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "NOT OR foobar",
+        '"unbalanced phrase',
+        "((union",
+        "union))",
+        "(((",
+        "[a TO",
+        "AND OR NOT",
+        "union\x00\x07\x1b state",
+        "-",
+        "*",
+        "u*",
+        "'; DROP TABLE speeches_speech; --",
+        "union:*&!|<->",
+        "ÿ̶͎̓ unicode 🙂",
+    ],
+)
+def test_search_malformed_queries_get_results_or_a_message(client, archive, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code in {200, 400}
+    html = response.content.decode()
+    if response.status_code == 400:
+        assert 'role="alert"' in html
+    else:
+        assert "results" in response.context
+
+
+def test_search_not_or_foobar_searches_the_word(client, archive, indexed):
+    with indexed():
+        make_speech("Foobar summit", paragraphs=["On foobar."])
+    response = client.get("/search/", {"q": "NOT OR foobar"})
+    assert response.status_code == 200
+    assert page_titles(response) == ["Foobar summit"]
+
+
+def test_search_refuses_overlong_and_negative_only_queries_with_a_message(client, archive):
+    response = client.get("/search/", {"q": "union " * 2000})
+    assert response.status_code == 400
+    assert "Your search is too long: please use at most 500 characters." in response.content.decode()
+    response = client.get("/search/", {"q": "-union NOT belarus"})
+    assert response.status_code == 400
+    assert "Add a word to look for: a search cannot consist only of excluded words." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "yesterday"}, "From: Enter a valid date."),
+        ({"speaker": "nobody"}, "Speaker: No speaker with this address name."),
+        ({"kind": "poem"}, "Kind: Select a valid choice. poem is not one of the available choices."),
+        ({"sort": "random"}, "Order: Select a valid choice. random is not one of the available choices."),
+    ],
+)
+def test_search_invalid_filters_get_a_400_with_the_reason(client, archive, params, message):
+    response = client.get("/search/", {"q": "union", **params})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_search_page_without_query_shows_the_form(client, backend):
+    response = client.get("/search/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<label for="search-q">Words or “a phrase”</label>' in html
+    assert "results" not in response.context
+
+
+def test_every_page_has_a_labelled_search_box(client, backend):
+    html = client.get("/").content.decode()
+    assert '<form class="site-search" role="search" action="/search/" method="get">' in html
+    assert '<label for="site-search-q">Search the transcripts</label>' in html
+
+
+# Arriving on a speech
+
+
+def test_speech_page_highlights_the_query_and_keeps_text_escaped(client, backend, indexed):
+    with indexed():
+        speech = make_speech(
+            "Talks",
+            paragraphs=["Opening words.", "New sanctions <script>x()</script> were announced.", "Closing."],
+        )
+    html = client.get(speech.get_absolute_url(), {"q": "sanction"}).content.decode()
+    assert (
+        '<p class="transcript__p transcript__hit" id="p2">' in html
+        and "New <mark>sanctions</mark> &lt;script&gt;x()&lt;/script&gt; were announced." in html
+    )
+    assert html.count("<mark>") == 1
+    assert "Back to the results" in html
+    plain = client.get(speech.get_absolute_url()).content.decode()
+    assert "<mark>" not in plain
+
+
+def test_speech_page_offers_more_like_this(client, backend, indexed):
+    with indexed():
+        gas = make_speech("Gas talks", paragraphs=["Gas pipeline gas prices gas transit through Ukraine."])
+        make_speech("More gas", paragraphs=["Gas transit and the pipeline price."])
+        make_speech("Football", paragraphs=["The football championship was a success."])
+    html = client.get(gas.get_absolute_url()).content.decode()
+    related = re.search(r'<aside class="related".*?</aside>', html, re.S).group(0)
+    assert "More gas" in related
+    assert "Football" not in related
+
+
+# Index upkeep
+
+
+def test_index_follows_publish_unpublish_and_delete(backend, indexed):
+    with indexed():
+        speech = make_speech("Pending", status=Speech.Status.DRAFT, paragraphs=["Hydrogen energy."])
+    assert titles(find("hydrogen")) == []
+    with indexed():
+        speech.status = Speech.Status.PUBLISHED
+        speech.save()
+    assert titles(find("hydrogen")) == ["Pending"]
+    with indexed():
+        speech.status = Speech.Status.DRAFT
+        speech.save()
+    assert titles(find("hydrogen")) == []
+    assert find("hydrogen").total == 0
+    assert search.check() == ([], [], [])
+    with indexed():
+        speech.status = Speech.Status.PUBLISHED
+        speech.save()
+    with indexed():
+        speech.delete()
+    assert find("hydrogen").total == 0
+
+
+def test_index_follows_paragraph_edits(backend, indexed):
+    with indexed():
+        speech = make_speech("Edited", paragraphs=["Old wording."])
+    with indexed():
+        paragraph = Paragraph.objects.get(speech=speech)
+        paragraph.text = "New wording about tariffs."
+        paragraph.save()
+    assert titles(find("tariffs")) == ["Edited"]
+    assert titles(find("old")) == []
+
+
+def test_index_waits_for_the_commit(backend, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_speech("Uncommitted", paragraphs=["Lithium."])
+        assert titles(find("lithium")) == []
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert titles(find("lithium")) == ["Uncommitted"]
+
+
+def test_bulk_indexing_indexes_everything_once_at_the_end(backend, indexed):
+    find("warm up")  # creates the empty index
+    generation = search.get_backend()._index().latest_generation() if backend == "whoosh" else None
+    with indexed(), bulk_indexing():
+        for n in range(3):
+            make_speech(f"Imported {n}", paragraphs=["Cobalt mining."])
+        assert titles(find("cobalt")) == []
+    assert sorted(titles(find("cobalt"))) == ["Imported 0", "Imported 1", "Imported 2"]
+    if backend == "whoosh":
+        assert search.get_backend()._index().latest_generation() == generation + 1  # one index commit
+
+
+def test_rebuild_index_command_indexes_published_speeches(backend):
+    make_speech("Not yet indexed", paragraphs=["Nickel."])
+    make_speech("Draft", status=Speech.Status.DRAFT, paragraphs=["Nickel."])
+    assert titles(find("nickel")) == []
+    call_command("rebuild_index")
+    assert titles(find("nickel")) == ["Not yet indexed"]
+
+
+def test_check_index_reports_missing_and_stale_speeches(backend, indexed, capsys):
+    with indexed():
+        current = make_speech("Current", paragraphs=["Copper."])
+    call_command("check_index")
+    assert "The search index is up to date." in capsys.readouterr().out
+
+    missing = make_speech("Missing", paragraphs=["Zinc."])  # saved outside a committed block: never indexed
+    Speech.objects.filter(pk=current.pk).update(updated=current.updated + datetime.timedelta(minutes=5))
+    with pytest.raises(CommandError, match=r"out of date for 2 speech\(es\)"):
+        call_command("check_index")
+    out = capsys.readouterr().out
+    assert f"1 speech(es) missing in the index: {missing.pk}" in out
+    assert f"1 speech(es) stale in the index: {current.pk}" in out
+
+    call_command("check_index", "--fix")
+    call_command("check_index")
+    assert "The search index is up to date." in capsys.readouterr().out
+    assert titles(find("zinc")) == ["Missing"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_keeps_answering_searches_throughout(backend):
+    for n in range(40):
+        make_speech(f"Mine {n}", paragraphs=[f"Uranium deposit number {n}.", "Other matters."] * 3)
+    search.rebuild()
+    totals, errors, stop = [], [], threading.Event()
+
+    def keep_searching():
+        try:
+            while not stop.is_set():
+                totals.append(find("uranium").total)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=keep_searching)
+    reader.start()
+    try:
+        rebuilds = 0
+        while rebuilds < 3 or (len(totals) < 5 and rebuilds < 200):
+            assert search.rebuild() == 40
+            rebuilds += 1
+    finally:
+        stop.set()
+        reader.join(30)
+    assert errors == []
+    assert len(totals) > 3
+    assert set(totals) == {40}
+
+
+def test_rebuild_interrupted_midway_leaves_the_old_index_serving(backend, indexed, settings):
+    with indexed():
+        make_speech("Served", paragraphs=["Platinum."])
+    make_speech("Not yet", paragraphs=["Platinum."])
+
+    def interrupt(count):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        search.rebuild(progress=interrupt)
+    assert titles(find("platinum")) == ["Served"]
+    if backend == "whoosh":
+        assert [p.name for p in settings.SEARCH_INDEX_DIR.glob("index-*")] == [
+            (settings.SEARCH_INDEX_DIR / "current").readlink().name
+        ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_whoosh_writers_wait_for_the_lock_and_other_processes_see_commits(settings):
+    from speeches.search.whoosh_backend import WhooshBackend
+
+    settings.SEARCH_BACKEND = "whoosh"
+    other_worker = WhooshBackend(settings.SEARCH_INDEX_DIR)
+    first = make_speech("First", paragraphs=["Helium."])
+    search.index_speeches([first.pk])
+    assert other_worker.search(SearchParams(query=parse_query("helium"))).total == 1
+
+    second = make_speech("Second", paragraphs=["Helium too."])
+    held = other_worker._index().writer()
+    writer = threading.Thread(target=search.index_speeches, args=([second.pk],))
+    writer.start()
+    writer.join(1)
+    assert writer.is_alive()  # waiting for the other worker's writer, not failing
+    held.cancel()
+    writer.join(30)
+    assert not writer.is_alive()
+    assert other_worker.search(SearchParams(query=parse_query("helium"))).total == 2
+
+
+def test_search_exact_phrase_needs_the_exact_words_in_order(backend, indexed):
+    with indexed():
+        make_speech("Plural", paragraphs=["New sanctions regimes were imposed."])
+        make_speech("Singular", paragraphs=["The sanction regime was imposed."])
+    assert sorted(titles(find('"sanction regime"'))) == ["Plural", "Singular"]
+    assert titles(find('"sanction regime"', exact=True)) == ["Singular"]
+    assert titles(find('"regime sanction"', exact=True)) == []
+
+
+def test_admin_edits_reach_the_index_after_commit(backend, indexed, client):
+    from django.contrib.auth.models import User
+
+    editor = User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
+    client.force_login(editor)
+    with indexed():
+        speech = make_speech("Statement", datetime.date(2020, 1, 9), status=Speech.Status.DRAFT, source_id="x1")
+    data = {
+        "title": "Statement",
+        "slug": speech.slug,
+        "date": "2020-01-09",
+        "time": "",
+        "kind": "statement",
+        "venue": "",
+        "language": "en",
+        "lead": "",
+        "status": "published",
+        "source_url": "",
+        "source_id": "x1",
+        "translation": "",
+        "paragraphs-TOTAL_FORMS": "1",
+        "paragraphs-INITIAL_FORMS": "0",
+        "paragraphs-MIN_NUM_FORMS": "0",
+        "paragraphs-MAX_NUM_FORMS": "1000",
+        "paragraphs-0-position": "1",
+        "paragraphs-0-kind": "speech",
+        "paragraphs-0-speaker_label": "",
+        "paragraphs-0-speaker": "",
+        "paragraphs-0-text": "Arctic shipping routes.",
+    }
+    with indexed():
+        response = client.post(f"/admin/speeches/speech/{speech.pk}/change/", data)
+    assert response.status_code == 302
+    assert titles(find("arctic")) == ["Statement"]
+    with indexed():
+        client.post("/admin/speeches/speech/", {"action": "unpublish", "_selected_action": [speech.pk]})
+    assert titles(find("arctic")) == []
+    assert search.check() == ([], [], [])
