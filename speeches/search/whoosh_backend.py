@@ -200,7 +200,9 @@ class WhooshBackend:
     def update(self, ids):
         with self._lock:
             ix = self._index()
-        writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=WRITER_LIMIT_MB)
+        # A bulk import's batch gets the rebuild's memory: fewer, larger segments to write and merge.
+        limitmb = REBUILD_LIMIT_MB if len(ids) > UPDATE_SLICE else WRITER_LIMIT_MB
+        writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=limitmb)
         try:
             for sid in ids:
                 writer.delete_by_term("speech", str(sid))
