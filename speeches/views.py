@@ -112,7 +112,9 @@ class SpeechDayArchive(SpeechArchiveMixin, dates.DayArchiveView):
     pass
 
 
-class SpeechDetail(dates.DateDetailView):
+class PublishedSpeechView(dates.DateDetailView):
+    """One published speech by its date and slug; drafts and unknown slugs are 404."""
+
     date_field = "date"
     allow_future = True
     month_format = "%m"
@@ -121,6 +123,8 @@ class SpeechDetail(dates.DateDetailView):
     def get_queryset(self):
         return Speech.objects.published().select_related("venue", "translation").prefetch_related("speakers")
 
+
+class SpeechDetail(PublishedSpeechView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         speech = self.object
@@ -233,16 +237,6 @@ def reading_settings(request):
     else:
         response.delete_cookie(reading.COOKIE_NAME, samesite="Lax")
     return response
-
-
-class PublishedSpeechView(dates.DateDetailView):
-    date_field = "date"
-    allow_future = True
-    month_format = "%m"
-    context_object_name = "speech"
-
-    def get_queryset(self):
-        return Speech.objects.published().select_related("venue", "translation").prefetch_related("speakers")
 
 
 def speakers_in_order_of_appearance(speech, paragraphs=None):
