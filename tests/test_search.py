@@ -371,6 +371,21 @@ def test_speech_page_highlights_the_query_and_keeps_text_escaped(client, backend
     assert "<mark>" not in plain
 
 
+def test_phrase_is_highlighted_only_where_its_words_follow_each_other(client, backend, indexed):
+    with indexed():
+        speech = make_speech(
+            "Council",
+            paragraphs=["The Supreme State Council of the Union State met, and the State Duma listened."],
+        )
+    response = client.get("/search/", {"q": '"union state"'})
+    (hit,) = response.context["results"].hits
+    assert str(hit.paragraphs[0].snippet) == (
+        "The Supreme State Council of the <mark>Union State</mark> met, and the State Duma listened."
+    )
+    html = client.get(speech.get_absolute_url(), {"q": '"union state"'}).content.decode()
+    assert html.count("<mark>") == 1
+
+
 def test_speech_page_offers_more_like_this(client, backend, indexed):
     with indexed():
         gas = make_speech("Gas talks", paragraphs=["Gas pipeline gas prices gas transit through Ukraine."])

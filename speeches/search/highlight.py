@@ -4,8 +4,14 @@ Transcripts are untrusted: an imported page may contain ``<script>`` or ``<mark>
 text goes through ``escape`` and only the ``<mark>`` elements added here are markup.
 """
 
+import re
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from whoosh.analysis import STOP_WORDS
+from whoosh.lang.stopwords import stoplists
+
+from .query import Phrase, Prefix, Word, positive_terms, stem
 
 SNIPPET_LENGTH = 280
 
@@ -58,6 +64,49 @@ def spans_from_markers(marked):
             text.append(ch)
             length += 1
     return "".join(text), spans
+
+
+_WORD = re.compile(r"\w+")
+_STOP_WORDS = STOP_WORDS | frozenset(stoplists["ru"])
+# Between two words of a phrase a text may have punctuation and up to two stop words ("Union of States").
+_PHRASE_GAP = re.compile(r"[\W_]*(?:\w+[\W_]+){0,2}")
+
+
+def keep_phrase_matches(text, spans, tree):
+    """Keep a phrase's marks only where its words follow one another; marks of single words stay.
+
+    A database headline marks every word that matches any word of the query, so "Union State" would
+    also light up the "State" of "State Duma".
+    """
+    terms = list(positive_terms(tree))
+    phrases = []
+    for term in terms:
+        if isinstance(term, Phrase):
+            words = [stem(w) for w in _WORD.findall(term.text.lower()) if w not in _STOP_WORDS]
+            if len(words) > 1:
+                phrases.append(words)
+    if not phrases:
+        return spans
+    singles = {stem(w) for term in terms if isinstance(term, (Word, Phrase)) for w in _WORD.findall(term.text.lower())}
+    singles -= {w for words in phrases for w in words}
+    prefixes = tuple(term.text.lower() for term in terms if isinstance(term, Prefix))
+    marked = [(start, end, stem(text[start:end].lower())) for start, end in sorted(spans)]
+    kept, in_phrase = [], set()
+    for words in phrases:
+        size = len(words)
+        for at in range(len(marked) - size + 1):
+            run = marked[at : at + size]
+            if all(run[k][2] == words[k] for k in range(size)) and all(
+                _PHRASE_GAP.fullmatch(text[run[k][1] : run[k + 1][0]]) for k in range(size - 1)
+            ):
+                kept.append((run[0][0], run[-1][1]))
+                in_phrase.update(range(at, at + size))
+    for index, (start, end, word_stem) in enumerate(marked):
+        if index not in in_phrase and (
+            word_stem in singles or (prefixes and text[start:end].lower().startswith(prefixes))
+        ):
+            kept.append((start, end))
+    return kept
 
 
 def strip_markers(text):

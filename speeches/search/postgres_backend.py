@@ -17,7 +17,7 @@ from django.db.models.functions import Concat, ExtractYear, Replace
 from speeches.models import Paragraph, ParagraphSearch, SearchWord, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs
-from .highlight import START, STOP, mark_spans, snippet, spans_from_markers
+from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, spans_from_markers
 from .query import And, Not, Or, Phrase, Prefix, Word, plain_words
 
 CONFIGS = {"en": "english", "ru": "russian"}
@@ -190,6 +190,7 @@ class PostgresBackend:
             for pos in positions:
                 if (sid, pos) in marked and (pos == 0 or (sid, pos) in paragraphs):
                     text, spans = spans_from_markers(marked[(sid, pos)])
+                    spans = keep_phrase_matches(text, spans, params.query)
                     result[sid].append((pos, snippet(text.strip(), _shift(text, spans)), paragraphs.get((sid, pos))))
         return result
 
@@ -226,6 +227,7 @@ class PostgresBackend:
         result = {}
         for position, marked in rows:
             text, spans = spans_from_markers(marked)
+            spans = keep_phrase_matches(text, spans, params.query)
             if spans:
                 result[position] = mark_spans(text, spans)
         return result

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from whoosh.lang import stemmer_for_language
+
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_TERMS = 40
 
@@ -199,3 +201,12 @@ def plain_words(node):
     for term in positive_terms(node):
         if isinstance(term, Word):
             yield term.text
+
+
+# Russian stemming only for Cyrillic words: the Russian stemmer mangles Latin-script ones ("body" -> "bod").
+STEMMERS = {"en": stemmer_for_language("en"), "ru": stemmer_for_language("ru")}
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def stem(word):
+    return STEMMERS["ru" if _CYRILLIC.search(word) else "en"](word)

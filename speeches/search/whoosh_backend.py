@@ -12,7 +12,6 @@ segment and kept in memory, so a query costs one scored pass over its matches.
 import datetime
 import fcntl
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -25,23 +24,19 @@ from pathlib import Path
 from whoosh import columns, fields, index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
-from whoosh.lang import stemmer_for_language
 from whoosh.lang.stopwords import stoplists
 
 from speeches.models import Paragraph, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, compare_with_database, load_paragraphs, speeches_for_index, stamp
 from .highlight import mark_spans, snippet
-from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_terms
+from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_terms, stem
 
 # One field of unstemmed words, with positions. Stemmed search expands a query word to every indexed word
 # with the same stem (read from the lexicon, cached per segment), so "exact words" needs no second field
 # and indexing costs half as much.
 WORDS = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS | stoplists["ru"])
 COMMON_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["ru"])
-# Russian stemming only for Cyrillic words: the Russian stemmer mangles Latin-script ones ("body" -> "bod").
-STEMMERS = {"en": stemmer_for_language("en"), "ru": stemmer_for_language("ru")}
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 SCHEMA = fields.Schema(
     speech=fields.ID(),
@@ -51,10 +46,6 @@ SCHEMA = fields.Schema(
     # "speech position speaker date-ordinal venue kind language": everything filters and facets need.
     meta=fields.COLUMN(columns.VarBytesColumn()),
 )
-
-
-def stem(word):
-    return STEMMERS["ru" if _CYRILLIC.search(word) else "en"](word)
 
 
 WRITER_TIMEOUT = 120  # seconds to wait for another process's writer instead of failing
@@ -420,27 +411,40 @@ def _with_snippets(matches, best, highlighter):
 
 
 class Highlighter:
-    """Find where a paragraph's words match the query: the same words the query matched in the index."""
+    """Find where a paragraph's words match the query: the same words the query matched in the index.
+
+    A word or prefix is marked wherever it stands; a phrase only where its words follow one another.
+    """
 
     def __init__(self, tree, exact, forms):
-        self.terms, prefixes = set(), []
+        self.terms, self.phrases, prefixes = set(), [], []
         for term in positive_terms(tree):
             if isinstance(term, Prefix):
                 prefixes.append(term.text)
                 continue
-            for token in WORDS(term.text):
-                self.terms.update([token.text] if exact else forms.get(stem(token.text), ()))
+            words = [{token.text} if exact else set(forms.get(stem(token.text), ())) for token in WORDS(term.text)]
+            if isinstance(term, Phrase) and len(words) > 1:
+                self.phrases.append(words)
+            else:
+                for alternatives in words:
+                    self.terms.update(alternatives)
         self.prefixes = tuple(prefixes)
 
     def spans(self, text, language=None):
-        terms, prefixes = self.terms, self.prefixes
-        if not terms and not prefixes:
+        terms, prefixes, phrases = self.terms, self.prefixes, self.phrases
+        if not terms and not prefixes and not phrases:
             return []
-        return [
-            (token.startchar, token.endchar)
-            for token in WORDS(text, chars=True)
-            if token.text in terms or (prefixes and token.text.startswith(prefixes))
+        # The analyzer reuses one token object: keep plain tuples.
+        tokens = [(token.text, token.startchar, token.endchar) for token in WORDS(text, chars=True)]
+        found = [
+            (start, end) for word, start, end in tokens if word in terms or (prefixes and word.startswith(prefixes))
         ]
+        for phrase in phrases:
+            size = len(phrase)
+            for at in range(len(tokens) - size + 1):
+                if all(tokens[at + k][0] in phrase[k] for k in range(size)):
+                    found.append((tokens[at][1], tokens[at + size - 1][2]))
+        return found
 
 
 def compile_query(node, exact, forms):
