@@ -9,6 +9,8 @@ PORT ?= 8000
 
 # A local run serves plain HTTP on the loopback address, with a secret key kept in var/.
 export HTTPS ?= 0
+WITH_KEY = SECRET_KEY=$$(cat $(SECRET_FILE))
+MANAGE = $(WITH_KEY) $(BIN)/python manage.py
 
 .PHONY: run test setup lint format clean bench
 
@@ -23,20 +25,20 @@ $(SECRET_FILE):
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 setup: $(BIN)/.installed $(SECRET_FILE)
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py migrate --noinput
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py loaddata fixtures/demo.json
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py rebuild_index
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(MANAGE) migrate --noinput
+	$(MANAGE) loaddata fixtures/demo.json
+	$(MANAGE) rebuild_index
+	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: setup
 ifeq ($(DEBUG),1)
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(MANAGE) runserver $(HOST):$(PORT)
 else
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/gunicorn kremlin_archive.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(WITH_KEY) $(BIN)/gunicorn kremlin_archive.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 endif
 
 test: setup
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(WITH_KEY) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
