@@ -1,6 +1,7 @@
 """Start Django for a benchmark on a throwaway database unless DATABASE_URL names one."""
 
 import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -27,9 +28,13 @@ def setup_django():
     call_command("migrate", verbosity=0, interactive=False)
 
 
+def percentile(values, fraction):
+    """The value below which `fraction` of values lie (nearest rank); every benchmark reports p95 this way."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
 def describe(name, seconds):
     """Return a line with the median and 95th percentile of timings in seconds, in milliseconds."""
-    ordered = sorted(seconds)
-    median = ordered[len(ordered) // 2]
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return f"{name:<40} n={len(ordered):>4}  median {median * 1000:8.2f} ms  p95 {p95 * 1000:8.2f} ms"
+    median, p95 = statistics.median(seconds), percentile(seconds, 0.95)
+    return f"{name:<40} n={len(seconds):>4}  median {median * 1000:8.2f} ms  p95 {p95 * 1000:8.2f} ms"

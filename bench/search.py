@@ -31,6 +31,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from _setup import percentile  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -47,11 +48,6 @@ QUERIES = [
     ("date-sorted", {"q": "Ukraine", "sort": "newest"}),
 ]
 ROUNDS = 20
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def load_corpus():
