@@ -1,9 +1,15 @@
 import re
 import unicodedata
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_unicode_slug
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 _SPACES = re.compile(r"\s+")
@@ -31,6 +37,19 @@ def unique_slug(queryset, value, *, max_length=200):
     return slug
 
 
+def check_slug(value):
+    """Refuse a slug that cannot stand in a web address, whichever path tries to store it."""
+    if not value:
+        raise ValidationError("The slug is empty.", code="invalid")
+    validate_unicode_slug(value)
+
+
+def check_source_url(value):
+    """Refuse a source address that is not a web page, such as javascript: or data: links."""
+    if value and urlsplit(value).scheme.lower() not in {"http", "https"}:
+        raise ValidationError("The source address must start with http:// or https://.", code="invalid")
+
+
 class Speaker(models.Model):
     name = models.CharField(
         max_length=200, help_text="The person's name as the archive shows it, e.g. “Vladimir Putin”."
@@ -49,6 +68,7 @@ class Speaker(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Speaker.objects.exclude(pk=self.pk), self.name)
+        check_slug(self.slug)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -95,15 +115,40 @@ class Venue(models.Model):
         self.key = label_key(self.name)
         if not self.slug:
             self.slug = unique_slug(Venue.objects.exclude(pk=self.pk), self.name)
+        check_slug(self.slug)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("venue_detail", kwargs={"slug": self.slug})
 
 
+class SpeakerRedirect(models.Model):
+    """The web address name of a speaker merged into another, kept so that old links still lead somewhere."""
+
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self):
+        return f"{self.slug} → {self.speaker.slug}"
+
+
+class VenueRedirect(models.Model):
+    """The web address name of a venue merged into another."""
+
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self):
+        return f"{self.slug} → {self.venue.slug}"
+
+
 class SpeechQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Speech.Status.PUBLISHED)
+
+    def public(self):
+        """Speeches that have a public page: published ones, and withdrawn ones with their notice."""
+        return self.filter(status__in=[Speech.Status.PUBLISHED, Speech.Status.WITHDRAWN])
 
     def for_listing(self):
         return self.select_related("venue").prefetch_related("speakers")
@@ -127,6 +172,8 @@ class Speech(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        # Taken down after publication: the address keeps its page, with a notice instead of the text.
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     title = models.CharField(max_length=500, help_text="The title as the source prints it.")
     slug = models.SlugField(
@@ -172,7 +219,19 @@ class Speech(models.Model):
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text="Only published speeches are public.",
+        help_text="Only published speeches are read and searched; a withdrawn one shows a notice at its address.",
+    )
+    withdrawal_note = models.TextField(
+        blank=True, help_text="Shown at the address of a withdrawn speech: why it was taken down."
+    )
+    first_published = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the speech was first made public."
+    )
+    corrected = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When its public text or details last changed after first publication.",
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -197,6 +256,7 @@ class Speech(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "-date"], name="speech_status_date")]
+        permissions = [("publish_speech", "Can publish, unpublish and withdraw speeches")]
 
     def __str__(self):
         return f"{self.title} ({self.date:%Y-%m-%d})"
@@ -204,6 +264,12 @@ class Speech(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Speech.objects.filter(date=self.date).exclude(pk=self.pk), self.title)
+        check_slug(self.slug)
+        check_source_url(self.source_url)
+        if self.status == self.Status.PUBLISHED and self.first_published is None:
+            self.first_published = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "first_published"}
         super().save(*args, **kwargs)
         if self.translation_id:
             # Keep the link symmetric without touching `updated` on the other side.
@@ -219,6 +285,10 @@ class Speech(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self):
+        return self.status == self.Status.WITHDRAWN
 
     def refresh_speakers(self):
         """Set the speech's speakers from who is attributed in its paragraphs."""
@@ -275,6 +345,56 @@ class Paragraph(models.Model):
     @property
     def anchor(self):
         return f"p{self.position}"
+
+
+class PendingRevision(models.Model):
+    """A new text or new details for a speech, waiting for an editor to review and publish them.
+
+    The proposal is kept in the archive's JSON record form, so publishing it goes through the same writer as
+    an import, and nothing public changes until an editor publishes it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+
+    speech = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="pending_revisions")
+    record = models.JSONField(help_text="The whole speech as proposed, in the archive's JSON form.")
+    note = models.TextField(blank=True, help_text="What the revision changes and why, for the reviewer.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Revision of “{self.speech.title}” ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        """The speech's public address showing this revision, for staff only."""
+        return f"{self.speech.get_absolute_url()}?revision={self.pk}"
+
+
+class IndexUpdate(models.Model):
+    """A speech whose search index entry must be brought up to date.
+
+    Written in the same transaction as the change, so a process that dies after committing leaves the work
+    recorded; whoever drains the queue next (the same process, the next import, check_index) does it.
+    """
+
+    speech_id = models.BigIntegerField(db_index=True)
+    queued = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Index speech {self.speech_id}"
 
 
 class ParagraphSearch(models.Model):
