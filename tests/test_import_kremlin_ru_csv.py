@@ -1,14 +1,25 @@
 import csv
 import datetime
 import io
+import re
+from pathlib import Path
 
 import pytest
 
 from speeches.importers import import_paths, kremlin_ru_csv
 from speeches.importers.base import ParseError, Rejected
-from speeches.models import Speech
+from speeches.models import Paragraph, Speech
 
 pytestmark = pytest.mark.django_db
+
+CSV = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "corpus"
+    / "kremlin-ru-csv"
+    / "kremlin_articles_ru_enhanced.csv"
+)
+SEPARATOR, SPEECH = Paragraph.Kind.SEPARATOR, Paragraph.Kind.SPEECH
 
 COLUMNS = [
     "title",
@@ -76,37 +87,176 @@ def test_csv_row_joined_cleaned_and_split_into_turns():
         "76870",
         "Президент провёл встречу.",
     )
+    # The "see also" box stood between two paragraphs of the same turn; the second continues Putin's turn.
     assert [(p.speaker_label, p.text) for p in speech.paragraphs] == [
         ("", "В беседе участвовал Министр иностранных дел Сергей Лавров, а также Биньямином Нетаньяху."),
-        ("В.Путин", "Добрый день! Начнём."),
+        ("В.Путин", "Добрый день!"),
+        ("", "Начнём."),
         ("С.Лавров", "Спасибо, Владимир Владимирович."),
         ("В.Путин", "(обращаясь к С.Лаврову) Прошу."),
         ("Реплика", "Да."),
     ]
 
 
-def test_csv_row_without_date_is_skipped_with_reason_and_announcement_takes_its_day(tmp_path):
+def test_csv_announcements_of_future_events_are_skipped_not_imported(tmp_path):
     announcement = row(
-        title="10 мая Владимир Путин проведёт переговоры",
+        title="10 мая Владимир Путин проведёт переговоры с То Ламом",
         date="",
         raw_date="",
-        body="События 10 мая Владимир Путин проведёт переговоры Анонс на 10 мая 2025 года Президент проведёт их.",
-        url="http://kremlin.ru/events/president/news/76900",
+        place="",
+        summary="",
+        body="События 10 мая Владимир Путин проведёт переговоры с То Ламом Анонс на 10 мая 2025 года "
+        "Добавить в Календарь Календари Яндекс iCal Google 10 мая Президент России проведёт переговоры. "
+        "География Вьетнам Статус материала Опубликован в разделах: Новости , Анонсы "
+        "Дата публикации: 6 мая 2025 года, 16:10",
+        url="http://kremlin.ru/events/president/news/76855",
+    )
+    # Dated by the scraper and without the heading, but published among the announcements: still one.
+    published_as_announcement = row(
+        title="Визит Президента Индии",
+        date="2025-05-06",
+        raw_date="6 мая 2025 года",
+        place="",
+        summary="",
+        body="События Визит Президента Индии 6 мая 2025 года 16:05 Президент Индии посетит Россию. "
+        "Статус материала Опубликован в разделах: Новости , Анонсы Дата публикации: 6 мая 2025 года, 16:05",
+        url="http://kremlin.ru/events/president/news/76854",
     )
     undated = row(title="Без даты", date="", raw_date="", body="События Без даты Текст.", url="http://kremlin.ru/x/1")
     path = tmp_path / "kremlin.csv"
-    path.write_bytes(csv_bytes([row(), announcement, undated]))
+    path.write_bytes(csv_bytes([row(), announcement, published_as_announcement, undated]))
 
     report = import_paths([path])
 
-    assert report.summary() == "2 created, 0 updated, 0 unchanged, 1 skipped, 0 failed"
+    assert report.summary() == "1 created, 0 updated, 0 unchanged, 3 skipped, 0 failed"
     assert [str(o) for o in report.problems()] == [
-        f"skipped: {path} (row 4): The row has no date (an announcement without a day); skipped."
+        f"skipped: {path} (row 3): An announcement of a future event, not an address (Анонс на 10 мая 2025 года).",
+        f"skipped: {path} (row 4): An announcement of a future event, not an address (published in Анонсы).",
+        f"skipped: {path} (row 5): The row has no date.",
     ]
-    assert Speech.objects.get(source_id="76900").date == datetime.date(2025, 5, 10)
+    assert list(Speech.objects.values_list("source_id", flat=True)) == ["76870"]
     speech = Speech.objects.get(source_id="76870")
     assert [s.name for s in speech.speakers.all()] == ["В.Путин", "С.Лавров"]
-    assert import_paths([path]).summary() == "0 created, 0 updated, 2 unchanged, 1 skipped, 0 failed"
+    assert import_paths([path]).summary() == "0 created, 0 updated, 1 unchanged, 3 skipped, 0 failed"
+
+
+def test_csv_announcement_spanning_days_is_skipped_even_with_a_lead():
+    announcement = row(
+        title="7–10 мая Председатель КНР посетит Россию",
+        date="",
+        raw_date="",
+        place="",
+        summary="Председатель КНР посетит Россию с визитом.",
+        body="События 7–10 мая Председатель КНР посетит Россию Председатель КНР посетит Россию с визитом. "
+        "Анонс на 7 − 10 мая 2025 года Состоится обсуждение.",
+    )
+
+    (record,) = list(kremlin_ru_csv.read(csv_bytes([announcement])))
+
+    assert record == Rejected(
+        "An announcement of a future event, not an address (Анонс на 7 − 10 мая 2025 года).", where="row 2"
+    )
+    assert not record.failed
+
+
+def test_csv_page_furniture_is_removed_and_each_box_breaks_the_paragraph():
+    body = (
+        "События Совещание с членами Правительства Президент провёл совещание. 5 марта 2025 года 12:00 "
+        "Москва, Кремль Совещание с членами Правительства Добавить в Календарь Календари Яндекс iCal Google "
+        "В.Путин: Добрый день! Смотрите также Все новости о поездке в Мурманск. Международный форум «Арктика – "
+        "территория диалога» 27 марта 2025 года Поездка в Бурятию 26 − 27 марта 2025 года Дополнительно "
+        "Совместное заявление по итогам визита 21–22 апреля 2025 года 22 апреля 2025 года Указ № 179 pdf, 53.2 кБ "
+        "Дополнительно прорабатываем механизмы поддержки. Смотрите, как выросли закупки. "
+        "Дополнительно Новости Совета по науке и образованию Хочу особо подчеркнуть: это важно. "
+        "Дополнительно – в этом году – выделено 42 миллиарда рублей. Смотрите также Новости Совета Безопасности "
+        "Темы Экономика Статус материала Опубликован в разделе: Новости Дата публикации: 5 марта 2025 года, 12:00"
+    )
+
+    meeting = row(body, title="Совещание с членами Правительства", date="2025-03-05", raw_date="5 марта 2025 года")
+
+    (speech,) = list(kremlin_ru_csv.read(csv_bytes([meeting])))
+
+    # Gone: the video's caption (the title again), the calendar buttons, the "see also" and "additional" boxes
+    # (dated links, a file, links to a council's news). Kept: the same words where they are the speaker's.
+    assert [(p.speaker_label, p.text) for p in speech.paragraphs] == [
+        ("В.Путин", "Добрый день!"),
+        ("", "Дополнительно прорабатываем механизмы поддержки. Смотрите, как выросли закупки."),
+        ("", "Хочу особо подчеркнуть: это важно. Дополнительно – в этом году – выделено 42 миллиарда рублей."),
+    ]
+    assert speech.time == datetime.time(12, 0)
+
+
+def test_csv_separators_in_any_spacing_become_separator_paragraphs(tmp_path):
+    body = (
+        "События Встреча с Сергеем Лавровым 8 мая 2025 года 10:10 Москва, Кремль Переговоры начались. "
+        "* * * В.Путин: Добрый день! *** Состоялся обмен документами. *  * \u00a0* Ю.Ушаков: Спасибо."
+    )
+    path = tmp_path / "kremlin.csv"
+    path.write_bytes(csv_bytes([row(body)]))
+
+    (speech,) = list(kremlin_ru_csv.read(path.read_bytes()))
+    import_paths([path])
+
+    assert [(p.kind, p.speaker_label, p.text) for p in speech.paragraphs] == [
+        (SPEECH, "", "Переговоры начались."),
+        (SEPARATOR, "", "* * *"),
+        (SPEECH, "В.Путин", "Добрый день!"),
+        (SEPARATOR, "", "* * *"),
+        (SPEECH, "", "Состоялся обмен документами."),
+        (SEPARATOR, "", "* * *"),
+        (SPEECH, "Ю.Ушаков", "Спасибо."),
+    ]
+    # A separator ends the turn: the report after it is nobody's words.
+    stored = Speech.objects.get(source_id="76870").paragraphs.order_by("position")
+    assert [(p.kind, p.speaker.name if p.speaker else None) for p in stored] == [
+        (SPEECH, None),
+        (SEPARATOR, None),
+        (SPEECH, "В.Путин"),
+        (SEPARATOR, None),
+        (SPEECH, None),
+        (SEPARATOR, None),
+        (SPEECH, "Ю.Ушаков"),
+    ]
+
+
+def test_csv_paragraphs_split_where_kremlin_ru_prints_them():
+    decree = row(
+        title="Указ о Службе",
+        place="",
+        url="http://kremlin.ru/events/president/news/76612",
+        body="События Указ о Службе 8 мая 2025 года 10:10 Текст Указа: В целях совершенствования постановляю: "
+        "1. Образовать Службу. 2. Правительству в 3-месячный срок: а) представить предложения; б) привести свои "
+        "акты в соответствие. 3. Настоящий Указ вступает в силу со дня его подписания.",
+    )
+    meeting = row(
+        title="Встреча с Патриархом",
+        place="",
+        url="http://kremlin.ru/events/president/news/76775",
+        body="События Встреча с Патриархом 8 мая 2025 года 10:10 В.Путин: Вы: а) сами при хорошем деле; и б) "
+        "помогаете другим. Рост составил 5. Это хорошо. Патриарх Кирилл: Совершенно верно. В.Путин: Прошу Вас. "
+        "<…> В.Путин: Спасибо.",
+    )
+
+    speeches = list(kremlin_ru_csv.read(csv_bytes([decree, meeting])))
+
+    # A decree's points are printed one to a paragraph; a lone "а)" or "5." in speech is not a list.
+    assert [[(p.speaker_label, p.text) for p in speech.paragraphs] for speech in speeches] == [
+        [
+            ("", "Текст Указа: В целях совершенствования постановляю:"),
+            ("", "1. Образовать Службу."),
+            ("", "2. Правительству в 3-месячный срок:"),
+            ("", "а) представить предложения;"),
+            ("", "б) привести свои акты в соответствие."),
+            ("", "3. Настоящий Указ вступает в силу со дня его подписания."),
+        ],
+        [
+            ("В.Путин", "Вы: а) сами при хорошем деле; и б) помогаете другим. Рост составил 5. Это хорошо."),
+            ("Патриарх Кирилл", "Совершенно верно."),
+            ("В.Путин", "Прошу Вас."),
+            ("", "<…>"),
+            ("В.Путин", "Спасибо."),
+        ],
+    ]
 
 
 def test_csv_without_the_scrapers_columns_is_rejected():
@@ -141,4 +291,60 @@ def test_csv_tooltip_positions_without_a_stray_space_are_removed_where_the_forma
             "Министр финансов Антон Силуанов."
         ],
         ["Выступил Михаил Мишустин и другие."],
+    ]
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CSV.exists(), reason="the Russian CSV in ../shared/corpus is not beside this clone")
+def test_csv_corpus_reads_without_announcements_furniture_or_glued_paragraphs():
+    records = list(kremlin_ru_csv.read(CSV.read_bytes()))
+
+    rejected = [r for r in records if isinstance(r, Rejected)]
+    speeches = [r for r in records if not isinstance(r, Rejected)]
+    assert [(r.where, r.failed) for r in rejected] == [
+        (f"row {n}", False) for n in (9, 10, 15, 28, 48, 56, 128, 149, 155)
+    ]
+    assert rejected[0].reason == "An announcement of a future event, not an address (Анонс на 10 мая 2025 года)."
+    assert all(r.reason.startswith("An announcement of a future event, not an address (Анонс на ") for r in rejected)
+    assert len(speeches) == 191
+
+    paragraphs = [p for speech in speeches for p in speech.paragraphs]
+    furniture = re.compile(
+        r"Добавить в Календарь|Календари Яндекс|iCal|Анонс на|Смотрите также|Дополнительно (?:Все|Новости|Указ)|"
+        r"pdf, \d|Статус материала|Дата публикации"
+    )
+    assert [p.text for p in paragraphs if furniture.search(p.text)] == []
+    # The one article that opens with its title goes on with a sentence, not a new paragraph: no caption.
+    assert [s.paragraphs[0].text[:80] for s in speeches if s.paragraphs[0].text.startswith(s.title)] == [
+        "Совещание с постоянными членами Совета Безопасности (в режиме видеоконференции)."
+    ]
+    assert [(p.kind, p.text) for p in paragraphs if "*" in p.text] == [(SEPARATOR, "* * *")] * 48
+    assert [p.text for p in paragraphs if "<…>" in p.text] == ["<…>"] * 68
+
+    by_id = {speech.source_id: speech for speech in speeches}
+    decree = [p.text[:40] for p in by_id["76612"].paragraphs]
+    assert decree[:5] == [
+        "Текст Указа: В целях совершенствования г",
+        "1. Образовать на базе Главного управлени",
+        "2. Правительству Российской Федерации в ",
+        "а) представить предложения по уточнению ",
+        "б) представить предложения по приведению",
+    ]
+    assert len(decree) == 11
+    patriarchs = [p.speaker_label for p in by_id["76775"].paragraphs[:8]]
+    assert patriarchs == [
+        "",
+        "",
+        "В.Путин",
+        "Патриарх Порфирий",
+        "Патриарх Кирилл",
+        "Патриарх Порфирий",
+        "Митрополит Ириней",
+        "Патриарх Порфирий",
+    ]
+    # The "additional" box stood between two paragraphs of Putin's opening remarks.
+    council = by_id["76525"].paragraphs
+    assert [(p.speaker_label, p.text[:30]) for p in council[1:3]] == [
+        ("", "Сегодня День работника культур"),
+        ("", "Здания и кварталы, имеющие ист"),
     ]

@@ -2,12 +2,16 @@
 
 The row's text is cut into chunks of at most 30,000 characters, mid-word, across `article_full_text_1..10`:
 the chunks are joined with no separator. The text starts with the page's chrome ("События <title> <summary>
-<date> <time> <place>") and ends with its tags and publication status; both are cut, as are "Смотрите также"
-boxes. Person links were flattened with their tooltips ("Сергей Лавров Лавров Сергей Викторович Министр
-иностранных дел Российской Федерации ,"): the repeated surname-first name is always removed, the position after
-it where the text shows where it ends (see `remove_tooltips`). Paragraph breaks are lost in the source, so a
-paragraph is what lies between two inline speaker labels (`В.Путин:`). Rows without a date are announcements:
-they take the announced date ("Анонс на 10 мая 2025 года") or are skipped with a reason.
+<date> <time> <place>", then the video's caption when it repeats the title) and ends with its tags and
+publication status; both are cut, as are the "Смотрите также" and "Дополнительно" boxes of links and the
+calendar buttons of announcements. Person links were flattened with their tooltips ("Сергей Лавров Лавров Сергей
+Викторович Министр иностранных дел Российской Федерации ,"): the repeated surname-first name is always removed,
+the position after it where the text shows where it ends (see `remove_tooltips`).
+
+Paragraph breaks are lost in the source (paragraphs are joined by single spaces), so a paragraph starts where
+the print is known to break one: at an inline speaker label (`В.Путин:`), where a box of links stood, at `* * *`
+and `<…>` (each printed as a paragraph of its own) and at each point of a numbered or lettered list.
+Announcements of future events ("Анонс на 10 мая 2025 года") are not addresses: they are skipped with a reason.
 """
 
 import csv
@@ -15,7 +19,9 @@ import datetime
 import io
 import re
 
-from .base import ParsedParagraph, ParsedSpeech, ParseError, Rejected, decode, find_date, guess_kind, parse_time
+from speeches.models import Paragraph
+
+from .base import ParsedParagraph, ParsedSpeech, ParseError, Rejected, decode, guess_kind, is_separator, parse_time
 
 _CHUNKS = [f"article_full_text_{n}" for n in range(1, 11)]
 _REQUIRED = {"title", "date", "url", "article_full_text_1"}
@@ -31,17 +37,44 @@ _SENTENCE_INSIDE = re.compile(r"[^\s.][.!?] ")
 # A position printed in title case: "Президент Боливарианской Республики Венесуэла", "Премьер-министр Индии".
 _TITLE_CASE_POSITION = re.compile(r"^ [А-ЯЁ][\w-]*(?: [А-ЯЁ][\w-]*)+(?= [а-яё])")
 _INITIALS_NAME = r"[A-ZА-ЯЁ]\.(?:[A-ZА-ЯЁ]\.)?\s?(?P<surname>[A-ZА-ЯЁ][a-zа-яё]+(?:-[A-ZА-ЯЁ][a-zа-яё]+)?)"
+# A speaker named in full ("Патриарх Кирилл:", "Умару Сиссоку Эмбало:") only where a sentence has just ended:
+# at the start of a text two capitalised words before a colon are as likely a heading ("Текст Указа: …").
+_WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+_FULL_NAME = rf"(?<=[.!?…] ){_WORD}(?: {_WORD}){{1,2}}(?= ?: [А-ЯЁ«(])"
 _LABEL = re.compile(
-    rf"(?:(?<=\s)|^)(?P<label>{_INITIALS_NAME}|Вопрос|Реплика|Ответ|Голос|Голоса|Question|Remark)"
+    rf"(?:(?<=\s)|^)(?P<label>{_INITIALS_NAME}|Вопрос|Реплика|Ответ|Голос|Голоса|Question|Remark|{_FULL_NAME})"
     r"(?: (?P<aside>\([^()]{1,150}\)))? ?:\s"
 )
 # A flattened tooltip between a label and its colon: "А.Репик Репик Алексей Евгеньевич председатель … :".
-_LABEL_TOOLTIP = re.compile(rf"(?:(?<=\s)|^)(?P<label>{_INITIALS_NAME}) (?P=surname) [^:.!?]{{1,300}}? :\s")
+_LABEL_TOOLTIP = re.compile(rf"(?:(?<=\s)|^)(?P<label>{_INITIALS_NAME}) (?P=surname) [^:.!?\n]{{1,300}}? :\s")
 _TAIL_MARKERS = re.compile(r" (?:География|Темы|Лица|Статус материала) ")
-# "See also" boxes: a list of linked titles, each followed by its date, inside or after the article.
-_SEE_ALSO = re.compile(r" ?Смотрите также(?: [^!?:]{1,300}? \d{1,2} [а-яё]+ \d{4} года)+")
 _SENTENCE_END = re.compile(r"[.!?…]\s")
-_ANNOUNCED = re.compile(r"Анонс на (\d{1,2}\s+[а-яё]+\s+\d{4})")
+# The head of an announcement: "Анонс на 10 мая 2025 года" (or "на 7 − 10 мая") stands where an event's date is.
+_ANNOUNCED = re.compile(r"Анонс на (?:\d{1,2}(?: [а-яё]+)? ?[−–-] ?)?\d{1,2} [а-яё]+ \d{4} года")
+_ANNOUNCEMENT_SECTION = re.compile(r" Статус материала Опубликован в разделах?:[^:]*? Анонсы(?= |$)")
+_CALENDAR = re.compile(r" ?Добавить в Календарь(?: Календари)?(?: Яндекс)?(?: iCal)?(?: Google)?")
+# Boxes of links set between two paragraphs: "Смотрите также" (see also) and "Дополнительно" (additional).
+_BOX_HEADER = re.compile(r"(?:^|(?<=[ \n]))(?:Смотрите также|Дополнительно) (?=[^a-zа-яё])")
+# A link's date, or the span of a trip ("26 − 27 марта 2025 года"); a title's own "21–22 апреля" has no spaces.
+_BOX_DATE = r"(?:\d{1,2}(?: [а-яё]+)? [−–-] )?\d{1,2} [а-яё]+ \d{4} года"
+_BOX_FILE = r"(?:pdf|docx?|rtf|xlsx?|zip), \d+(?:[.,]\d+)? [кМГ]?Б"
+# A linked title ends with its date, a file with its type and size; the next paragraph starts with no lowercase word.
+_BOX_LINK = re.compile(rf"[^!?:;<>*\n]{{1,250}}? (?:{_BOX_DATE}|{_BOX_FILE})(?=$|\n| (?![a-zа-яё]))")
+# A link to a council's news has no date: "Новости Совета по науке и образованию". A capitalised word after it
+# followed by a lowercase one starts the next paragraph's sentence.
+_NOT_HEADER = r"(?!Смотрите также|Дополнительно )"
+_BOX_NEWS_LINK = re.compile(
+    rf"Новости [А-ЯЁ][\w-]*(?: {_NOT_HEADER}(?:[а-яё][\w-]*|[А-ЯЁ][\w-]*(?![\w-])(?! [a-zа-яё])))*(?=$|\n| )"
+)
+# "* * *" in any spacing ("***", "*  * *") separates the parts of an item, as a paragraph of its own.
+_SEPARATOR_INLINE = re.compile(r"(?:^|(?<=\s))\*(?:[ \u00a0]*\*){2,}(?=\s|$)")
+# "<…>" marks words left out; kremlin.ru prints it as a paragraph of its own.
+_ELISION = re.compile(r"(?:^|(?<=[.!?…»] ))<…>(?= |$)")
+_LIST_POINT = re.compile(
+    r"(?:^|(?<=\n)|(?<=[.:;] ))(?:(?P<number>\d{1,2})\. (?=[«\"А-ЯЁA-Z])|(?P<letter>[а-я])\) (?=[а-яё]))"
+)
+# Lettered points skip the letters lists never use (ё, й, ъ, ы, ь).
+_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"
 
 
 def read(data, *, name=""):
@@ -75,17 +108,18 @@ def _joined(row):
 
 
 def read_row(row, *, where="", positions=None):
+    """Read one row as a ParsedSpeech, or as a Rejected record when it announces a future event."""
     title = (row.get("title") or "").strip()
     if not title:
         raise ParseError("The row has no title.")
-    text = _joined(row)
+    text = " ".join(_joined(row).split())
+    announced = announcement(text, row)
+    if announced is not None:
+        return Rejected(f"An announcement of a future event, not an address ({announced}).", where=where)
     date = _date(row.get("date"))
+    if date is None:
+        raise ParseError("The row has no date.")
     body, time = strip_chrome(text, row)
-    if date is None:
-        announced = _ANNOUNCED.search(text)
-        date = find_date(announced[1]) if announced else None
-    if date is None:
-        raise ParseError("The row has no date (an announcement without a day); skipped.")
     body = _LABEL_TOOLTIP.sub(lambda m: m["label"] + ": ", body)
     body = remove_tooltips(body, positions)
     url = (row.get("url") or "").strip()
@@ -103,13 +137,39 @@ def read_row(row, *, where="", positions=None):
         source_id=document_id,
         translation_url=f"http://en.kremlin.ru/events/president/news/{document_id}" if document_id else "",
         translation_id=document_id,
-        paragraphs=split_turns(body),
+        paragraphs=split_paragraphs(body),
         where=where,
     )
 
 
+def announcement(text, row):
+    """Return how an announcement of a future event is marked ("Анонс на 10 мая 2025 года"), or None."""
+    # An announcement's head carries "Анонс на <day>" where an event's date and time stand, and the page is
+    # published in the "Анонсы" section; either tells.
+    heading = _ANNOUNCED.match(text, _head_end(text, row))
+    if heading:
+        return heading[0]
+    if _ANNOUNCEMENT_SECTION.search(text):
+        return "published in Анонсы"
+    return None
+
+
+def _head_end(text, row):
+    """Return where the head "События <title> <summary>" ends."""
+    start = 0
+    for prefix in ("События", row.get("title") or "", row.get("summary") or ""):
+        prefix = " ".join(prefix.split())
+        rest = text[start:].lstrip()
+        if prefix and rest.startswith(prefix):
+            start = len(text) - len(rest) + len(prefix)
+    return len(text) - len(text[start:].lstrip())
+
+
 def strip_chrome(text, row):
-    """Cut the page chrome before and after the article; return (body, time printed in the chrome)."""
+    """Cut the page chrome before, inside and after the article; return (body, time printed in the chrome).
+
+    The body keeps a newline where a box of links stood, between two paragraphs.
+    """
     text = " ".join(text.split())
     time = None
     start = 0
@@ -124,11 +184,12 @@ def strip_chrome(text, row):
         if place and text[start:].startswith(" " + place):
             start += len(place) + 1
     else:
-        for prefix in ("События", row.get("title") or "", row.get("summary") or ""):
-            prefix = " ".join(prefix.split())
-            rest = text[start:].lstrip()
-            if prefix and rest.startswith(prefix):
-                start = len(text) - len(rest) + len(prefix)
+        start = _head_end(text, row)
+    # The video at the top of the article is captioned with the item's title; the article goes on with a new
+    # paragraph, not with the rest of a sentence ("Совещание … (в режиме видеоконференции). В совещании …").
+    title = " ".join((row.get("title") or "").split())
+    if title and re.match(rf" ?{re.escape(title)} (?=[А-ЯЁA-Z«\d])", text[start:]):
+        start = text.index(title, start) + len(title)
     end = len(text)
     status = text.rfind(" Статус материала ", start)
     if status >= 0:
@@ -138,7 +199,32 @@ def strip_chrome(text, row):
             if not _SENTENCE_END.search(text, marker.end(), end):
                 end = marker.start()
                 break
-    return _SEE_ALSO.sub("", text[start:end]).strip(), time
+    body = _CALENDAR.sub("", text[start:end])
+    return remove_boxes(body).strip(" "), time
+
+
+def remove_boxes(text):
+    """Replace each box of links ("Смотрите также", "Дополнительно") with a paragraph break."""
+    out, position = [], 0
+    for header in _BOX_HEADER.finditer(text):
+        if header.start() < position:
+            continue
+        end = _box_end(text, header.end())
+        if end is None:
+            continue
+        out += [text[position : header.start()].rstrip(" "), "\n"]
+        position = end
+    out.append(text[position:].lstrip(" "))
+    return "".join(out)
+
+
+def _box_end(text, position):
+    """Return where the list of links after a box's header ends, or None if no link follows the header."""
+    end = None
+    while item := _BOX_NEWS_LINK.match(text, position) or _BOX_LINK.match(text, position):
+        end = item.end()
+        position = end + 1
+    return end
 
 
 def remove_tooltips(text, positions=None):
@@ -212,6 +298,47 @@ def _is_tooltip(match):
 def _same_stem(a, b):
     n = min(len(a), len(b), 4)
     return n >= 2 and a[:n] == b[:n]
+
+
+def split_paragraphs(text):
+    """Split an article's text into paragraphs where the print breaks them."""
+    text = _SEPARATOR_INLINE.sub("\n* * *\n", text)
+    text = _ELISION.sub("\n<…>\n", text)
+    text = mark_list_points(text)
+    paragraphs = []
+    for block in text.split("\n"):
+        if is_separator(block):
+            paragraphs.append(ParsedParagraph(text="* * *", kind=Paragraph.Kind.SEPARATOR))
+        else:
+            paragraphs += split_turns(block)
+    return paragraphs
+
+
+def mark_list_points(text):
+    """Start a new line at each point of a list numbered "1. 2. …" or lettered "а) б) …", as decrees print them."""
+    runs, current = [], {}
+    for match in _LIST_POINT.finditer(text):
+        kind = "number" if match["number"] else "letter"
+        value = int(match["number"]) if match["number"] else _LETTERS.find(match["letter"])
+        run = current.get(kind)
+        if run and value == run[-1][0] + 1:
+            run.append((value, match.start()))
+        elif value == (1 if kind == "number" else 0) and _opens_list(text, match.start()):
+            current[kind] = [(value, match.start())]
+            runs.append(current[kind])
+    # A single "1." or "а)" is more likely a figure or an aside in speech than a list.
+    starts = sorted(start for run in runs if len(run) > 1 for _, start in run)
+    out, position = [], 0
+    for start in starts:
+        out += [text[position:start].rstrip(" "), "\n"]
+        position = start
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _opens_list(text, start):
+    # A list opens after a colon ("постановляю: 1. …") or at the start of a paragraph.
+    return start == 0 or text[start - 1] == "\n" or text[start - 2 : start] == ": "
 
 
 def split_turns(text):
