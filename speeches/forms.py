@@ -41,3 +41,21 @@ class CiteForm(forms.Form):
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, label="Search the transcripts")
     exact = forms.BooleanField(required=False, label="Exact words (no stemming)")
+
+
+class TranscriptEditForm(forms.Form):
+    """A speech's whole transcript as one text, in the archive's plain-text form, and a note on the change."""
+
+    transcript = forms.CharField(
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 30, "cols": 120, "spellcheck": "false", "class": "transcript-text"}),
+        help_text="One paragraph per block, a blank line between blocks. “Name: text” starts a turn; “## ” starts "
+        "a heading; “(Applause.)” is a stage direction; “* * *” is a separator; a backslash at the start keeps a "
+        "paragraph as plain text.",
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 90}),
+        help_text="What changed and why; shown with the version in the speech's history.",
+    )

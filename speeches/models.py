@@ -1,6 +1,5 @@
 import re
 import unicodedata
-
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -20,6 +19,15 @@ def normalize_label(value):
     value = unicodedata.normalize("NFKC", value or "")
     value = _SPACES.sub(" ", value).strip()
     return value.rstrip(":").strip()
+
+
+# Script detection in one place: stemming, language guessing and name matching all ask it.
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def has_cyrillic(text):
+    """Whether any letter of text is Cyrillic."""
+    return bool(CYRILLIC.search(text))
 
 
 def label_key(value):

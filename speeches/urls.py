@@ -43,6 +43,11 @@ urlpatterns = [
         views.SpeechSideBySide.as_view(),
         name="speech_side_by_side",
     ),
+    path(
+        "speeches/<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/versions/",
+        views.SpeechVersions.as_view(),
+        name="speech_versions",
+    ),
     path("settings/", views.reading_settings, name="reading_settings"),
     path("search/", search_views.search, name="search"),
     path("speakers/<str:slug>/", views.speaker_detail, name="speaker_detail"),

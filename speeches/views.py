@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,10 +16,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.generic import dates
 
-from . import citations, reading
+from . import citations, curation, diffs, history, reading
 from .filters import SpeechFilter
 from .forms import CiteForm, ReadingSettingsForm
-from .models import Speaker, Speech, Venue
+from .models import PendingRevision, Speaker, SpeakerRedirect, Speech, Venue, VenueRedirect
 from .search_views import related_speeches, speech_highlights
 
 SPEECHES_PER_PAGE = 50
@@ -113,7 +113,10 @@ class SpeechDayArchive(SpeechArchiveMixin, dates.DayArchiveView):
 
 
 class PublishedSpeechView(dates.DateDetailView):
-    """One published speech by its date and slug; drafts and unknown slugs are 404."""
+    """One published speech by its date and slug; drafts and unknown slugs are 404.
+
+    Staff see a speech in any status at its address, with a banner saying it is not public.
+    """
 
     date_field = "date"
     allow_future = True
@@ -121,15 +124,48 @@ class PublishedSpeechView(dates.DateDetailView):
     context_object_name = "speech"
 
     def get_queryset(self):
-        return Speech.objects.published().select_related("venue", "translation").prefetch_related("speakers")
+        speeches = Speech.objects.all() if self.request.user.is_staff else Speech.objects.published()
+        return speeches.select_related("venue", "translation").prefetch_related("speakers")
 
 
 class SpeechDetail(PublishedSpeechView):
+    def get_queryset(self):
+        if self.request.user.is_staff:
+            return super().get_queryset()
+        # A withdrawn address keeps its page, which then shows the notice instead of the text.
+        return Speech.objects.public().select_related("venue", "translation").prefetch_related("speakers")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.is_withdrawn and not request.user.is_staff:
+            return render(request, "speeches/speech_withdrawn.html", {"speech": self.object}, status=410)
+        self.revision = None
+        if "revision" in request.GET:
+            self.revision = self._pending_revision(request.GET["revision"])
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def _pending_revision(self, value):
+        # A revision is shown only to staff; to everyone else the address does not exist.
+        if not self.request.user.is_staff or not value.isdigit():
+            raise Http404("No such revision.")
+        return get_object_or_404(PendingRevision, pk=int(value), speech=self.object)
+
     def get_context_data(self, **kwargs):
+        if self.revision is not None:
+            speech, paragraphs, speakers = curation.preview(self.revision)
+            context = super().get_context_data(**kwargs)
+            context.update(speech=speech, object=speech, revision=self.revision, revision_speakers=speakers)
+            return self._reading_context(context, speech, paragraphs, highlights={})
         context = super().get_context_data(**kwargs)
         speech = self.object
         paragraphs = list(speech.paragraphs.select_related("speaker"))
-        highlights = speech_highlights(self.request, speech, paragraphs)
+        if self.request.user.is_staff and speech.is_published:
+            context["pending_revisions"] = list(
+                speech.pending_revisions.filter(status=PendingRevision.Status.PENDING).only("pk", "created")
+            )
+        return self._reading_context(context, speech, paragraphs, speech_highlights(self.request, speech, paragraphs))
+
+    def _reading_context(self, context, speech, paragraphs, highlights):
         for paragraph in paragraphs:
             paragraph.highlighted = highlights.get(paragraph.position)
         context["paragraphs"] = paragraphs
@@ -169,8 +205,16 @@ def _later_than(speech):
     return Q(date__gt=speech.date) | (Q(date=speech.date) & same_day)
 
 
+def _moved(request, kept):
+    """Send a merged speaker's or venue's old address, query and all, to the record it was merged into."""
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(kept.get_absolute_url() + (f"?{query}" if query else ""), permanent=True)
+
+
 def speaker_detail(request, slug):
-    speaker = get_object_or_404(Speaker, slug=slug)
+    speaker = Speaker.objects.filter(slug=slug).first()
+    if speaker is None:
+        return _moved(request, get_object_or_404(SpeakerRedirect.objects.select_related("speaker"), slug=slug).speaker)
     speeches = Speech.objects.published().for_listing().filter(speakers=speaker)
     filterset = SpeechFilter(request.GET, queryset=speeches)
     context = {"speaker": speaker, "filterset": filterset}
@@ -185,7 +229,9 @@ def speaker_detail(request, slug):
 
 
 def venue_detail(request, slug):
-    venue = get_object_or_404(Venue, slug=slug)
+    venue = Venue.objects.filter(slug=slug).first()
+    if venue is None:
+        return _moved(request, get_object_or_404(VenueRedirect.objects.select_related("venue"), slug=slug).venue)
     speeches = Speech.objects.published().for_listing().filter(venue=venue)
     page = Paginator(speeches, SPEECHES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "speeches/venue_detail.html", {"venue": venue, "page_obj": page})
@@ -275,6 +321,47 @@ class SpeechCite(PublishedSpeechView):
         context["paragraph"] = paragraph
         context["citations"] = citations.cite(speech, speakers, url, accessed, paragraph=paragraph)
         return self.render_to_response(context)
+
+
+class SpeechVersions(PublishedSpeechView):
+    """The public history of a published speech: each version since first publication and what it changed."""
+
+    template_name = "speeches/speech_versions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entries"] = public_versions(self.object)
+        return context
+
+
+def public_versions(speech):
+    """The versions readers saw, oldest first as numbered but listed newest first, each against the one before."""
+    entries, previous = [], None
+    for version in reversed(list(history.versions(speech))):
+        snapshot = history.Snapshot.from_revision(version.revision)
+        if snapshot.status != Speech.Status.PUBLISHED:
+            continue
+        if previous is not None and snapshot.public == previous.public:
+            continue
+        entry = {
+            "number": len(entries) + 1,
+            "first": previous is None,
+            "date": version.revision.date_created,
+            "note": version.revision.comment,
+            "fields": [],
+            "changes": [],
+        }
+        if previous is not None:
+            entry["fields"] = diffs.field_changes(
+                previous.public_details(), snapshot.public_details(), history.PUBLIC_FIELD_LABELS
+            )
+            entry["changes"] = diffs.paragraph_changes(previous.paragraphs, snapshot.paragraphs)
+        entries.append(entry)
+        previous = snapshot
+    if not entries:
+        # Published and never changed since: its only version is the one on the page.
+        entries.append({"number": 1, "first": True, "date": speech.first_published or speech.created, "note": ""})
+    return list(reversed(entries))
 
 
 class SpeechSideBySide(PublishedSpeechView):

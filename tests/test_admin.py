@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from speeches.models import Speech
 from tests.factories import make_speaker, make_speech
@@ -16,9 +17,10 @@ def editor_client(client):
     return client
 
 
-def test_admin_publish_action_makes_drafts_public(client, editor_client):
+def test_admin_publish_action_makes_drafts_public(editor_client):
+    reader = Client()
     draft = make_speech("Draft address", status=Speech.Status.DRAFT)
-    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert reader.get(draft.get_absolute_url()).status_code == 404
     response = editor_client.post(
         "/admin/speeches/speech/",
         {"action": "publish", "_selected_action": [draft.pk]},
@@ -27,7 +29,7 @@ def test_admin_publish_action_makes_drafts_public(client, editor_client):
     assert "1 speech was published." in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == Speech.Status.PUBLISHED
-    assert editor_client.get(draft.get_absolute_url()).status_code == 200
+    assert reader.get(draft.get_absolute_url()).status_code == 200
 
 
 def test_admin_unpublish_action_hides_speeches(editor_client):
@@ -41,10 +43,10 @@ def test_admin_unpublish_action_hides_speeches(editor_client):
     assert not Speech.objects.published().exists()
 
 
-def test_admin_change_page_shows_paragraphs_in_order(editor_client):
+def test_admin_transcript_editor_shows_paragraphs_in_order(editor_client):
     speech = make_speech(paragraphs=["Alpha paragraph.", "Beta paragraph.", "Gamma paragraph."])
-    html = editor_client.get(f"/admin/speeches/speech/{speech.pk}/change/").content.decode()
-    assert html.index("Alpha paragraph.") < html.index("Beta paragraph.") < html.index("Gamma paragraph.")
+    html = editor_client.get(f"/admin/speeches/speech/{speech.pk}/transcript/").content.decode()
+    assert "Alpha paragraph.\n\nBeta paragraph.\n\nGamma paragraph.\n" in html
 
 
 def test_admin_search_finds_speech_by_text(editor_client):
@@ -64,35 +66,23 @@ def test_admin_speaker_autocomplete_finds_by_alias(editor_client):
     assert [r["text"] for r in response.json()["results"]] == ["Vladimir Putin"]
 
 
-def test_admin_saving_paragraphs_adds_their_speakers(editor_client):
+def test_admin_transcript_edit_attributes_labels_and_keeps_speakers_added_by_hand(editor_client):
     putin = make_speaker()
-    speech = make_speech("Statement", datetime.date(2020, 1, 9), status=Speech.Status.DRAFT)
-    data = {
-        "title": "Statement",
-        "slug": speech.slug,
-        "date": "2020-01-09",
-        "time": "",
-        "kind": "statement",
-        "venue": "",
-        "language": "en",
-        "lead": "",
-        "status": "draft",
-        "source_url": "",
-        "source_id": "x1",
-        "translation": "",
-        "paragraphs-TOTAL_FORMS": "1",
-        "paragraphs-INITIAL_FORMS": "0",
-        "paragraphs-MIN_NUM_FORMS": "0",
-        "paragraphs-MAX_NUM_FORMS": "1000",
-        "paragraphs-0-position": "1",
-        "paragraphs-0-kind": "speech",
-        "paragraphs-0-speaker_label": "Vladimir Putin",
-        "paragraphs-0-speaker": str(putin.pk),
-        "paragraphs-0-text": "Good afternoon.",
-    }
-    response = editor_client.post(f"/admin/speeches/speech/{speech.pk}/change/", data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
-    assert list(speech.speakers.all()) == [putin]
+    guest = make_speaker("Alexander Lukashenko", "President of Belarus")
+    speech = make_speech("Statement", datetime.date(2020, 1, 9), status=Speech.Status.DRAFT, paragraphs=["Hello."])
+    speech.speakers.add(guest)
+
+    response = editor_client.post(
+        f"/admin/speeches/speech/{speech.pk}/transcript/",
+        {"transcript": "Vladimir Putin: Good afternoon.\n\nWelcome.", "_save": "1"},
+    )
+
+    assert response.status_code == 302
+    assert [(p.speaker, p.speaker_label, p.text) for p in speech.paragraphs.order_by("position")] == [
+        (putin, "Vladimir Putin", "Good afternoon."),
+        (putin, "", "Welcome."),
+    ]
+    assert set(speech.speakers.all()) == {putin, guest}
 
 
 def test_admin_fields_editors_touch_have_help_text():

@@ -171,8 +171,12 @@ def test_preview_of_a_source_already_in_the_archive_says_so(editor):
         URL, {"pasted": f"{seed_like}\n\nJune 28, 2023\n\nVladimir Putin: Hello.\n", "_preview": "1"}
     )
     page = response.content.decode()
-    assert f'as\n          <a href="/admin/speeches/speech/{demo.pk}/change/">{demo.title}</a>;' in page
-    assert "saving updates it in place and keeps its status." in page
+    assert (
+        f'as\n          <a href="/admin/speeches/speech/{demo.pk}/change/">{demo.title}</a>\n          (published).'
+        in page
+    )
+    assert "Saving keeps the public text as it is and stores this transcript as a revision" in page
+    assert 'name="_save" value="Save as a revision to review"' in page
 
 
 def test_preview_of_a_saved_page_lists_its_sections_and_tags(editor):

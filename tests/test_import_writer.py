@@ -219,9 +219,11 @@ def test_new_speech_is_written_with_few_statements():
         writer.write(parsed)
     statements = [q["sql"] for q in queries]
     paragraph_inserts = [sql for sql in statements if sql.startswith('INSERT INTO "speeches_paragraph"')]
-    # savepoint, slug check, insert speech, release; 200 paragraphs in at most two batches (SQLite's 999 parameters)
+    # savepoint, slug check, insert speech, queue it for the index, release; 200 paragraphs in at most two batches
+    # (SQLite's 999 parameters)
     assert len(paragraph_inserts) <= 2
-    assert len(statements) - len(paragraph_inserts) <= 4, [s[:50] for s in statements]
+    assert len(statements) - len(paragraph_inserts) <= 5, [s[:50] for s in statements]
+    assert sum(sql.startswith('INSERT INTO "speeches_indexupdate"') for sql in statements) == 1
 
 
 def test_command_reports_counts_and_exits_zero(pages, capsys):

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from speeches import search
-from speeches.models import Paragraph, Speech
+from speeches.models import IndexUpdate, Paragraph, Speech
 from speeches.search import SearchParams, bulk_indexing, parse_query
 from tests.factories import make_speaker, make_speech, make_venue
 
@@ -469,11 +469,15 @@ def test_check_index_reports_missing_and_stale_speeches(backend, indexed, capsys
     call_command("check_index")
     assert "The search index is up to date." in capsys.readouterr().out
 
-    missing = make_speech("Missing", paragraphs=["Zinc."])  # saved outside a committed block: never indexed
+    make_speech("Queued", paragraphs=["Tin."])  # saved outside a committed block: only queued
+    missing = make_speech("Missing", paragraphs=["Zinc."])
+    IndexUpdate.objects.filter(speech_id=missing.pk).delete()  # as if its queued update had been lost
     Speech.objects.filter(pk=current.pk).update(updated=current.updated + datetime.timedelta(minutes=5))
     with pytest.raises(CommandError, match=r"out of date for 2 speech\(es\)"):
         call_command("check_index")
     out = capsys.readouterr().out
+    assert "Drained 1 queued index update(s)." in out
+    assert titles(find("tin")) == ["Queued"]
     assert f"1 speech(es) missing in the index: {missing.pk}" in out
     assert f"1 speech(es) stale in the index: {current.pk}" in out
 
@@ -568,7 +572,13 @@ def test_admin_edits_reach_the_index_after_commit(backend, indexed, client):
     editor = User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
     client.force_login(editor)
     with indexed():
-        speech = make_speech("Statement", datetime.date(2020, 1, 9), status=Speech.Status.DRAFT, source_id="x1")
+        speech = make_speech(
+            "Statement",
+            datetime.date(2020, 1, 9),
+            status=Speech.Status.DRAFT,
+            source_id="x1",
+            paragraphs=["Arctic shipping routes."],
+        )
     data = {
         "title": "Statement",
         "slug": speech.slug,
@@ -579,24 +589,24 @@ def test_admin_edits_reach_the_index_after_commit(backend, indexed, client):
         "language": "en",
         "lead": "",
         "status": "published",
+        "withdrawal_note": "",
         "source_url": "",
         "source_id": "x1",
         "translation": "",
-        "paragraphs-TOTAL_FORMS": "1",
-        "paragraphs-INITIAL_FORMS": "0",
-        "paragraphs-MIN_NUM_FORMS": "0",
-        "paragraphs-MAX_NUM_FORMS": "1000",
-        "paragraphs-0-position": "1",
-        "paragraphs-0-kind": "speech",
-        "paragraphs-0-speaker_label": "",
-        "paragraphs-0-speaker": "",
-        "paragraphs-0-text": "Arctic shipping routes.",
     }
+    assert titles(find("arctic")) == []
     with indexed():
         response = client.post(f"/admin/speeches/speech/{speech.pk}/change/", data)
     assert response.status_code == 302
     assert titles(find("arctic")) == ["Statement"]
     with indexed():
-        client.post("/admin/speeches/speech/", {"action": "unpublish", "_selected_action": [speech.pk]})
+        client.post(
+            f"/admin/speeches/speech/{speech.pk}/transcript/",
+            {"transcript": "Northern sea routes.", "_publish": "1"},
+        )
     assert titles(find("arctic")) == []
+    assert titles(find("northern")) == ["Statement"]
+    with indexed():
+        client.post("/admin/speeches/speech/", {"action": "unpublish", "_selected_action": [speech.pk]})
+    assert titles(find("northern")) == []
     assert search.check() == ([], [], [])

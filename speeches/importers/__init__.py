@@ -10,8 +10,11 @@ import goes on.
 
 import logging
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from speeches import search
 
 from . import json_format, kremlin_html, kremlin_ru_csv, text
 from .base import ParsedSpeech, ParseError, Rejected, decode
@@ -124,16 +127,23 @@ def import_paths(paths, *, format=None, status=None, language=None, dry_run=Fals
     """Import every transcript file under `paths`; return an ImportReport.
 
     `status` applies to speeches created by this run (default: the record's own status, else published);
-    `progress(path, outcomes)` is called after each file.
+    `progress(path, outcomes)` is called after each file. The search index queue is drained before the first file
+    and after the last, once the surrounding transaction (if any) commits.
     """
     writer = Writer(status=status, language=language, dry_run=dry_run)
     report = ImportReport()
-    for path in collect_files(paths):
-        outcomes = list(_import_file(path, writer, format))
-        for outcome in outcomes:
-            report.add(outcome)
-        if progress is not None:
-            progress(path, outcomes)
+    if not dry_run:
+        # A run killed part-way leaves committed speeches queued for the index; this run finds them unchanged and
+        # would not queue them again, so it finishes that work first.
+        search.drain_when_committed()
+    # One index commit for the whole import, not one per speech.
+    with nullcontext() if dry_run else search.bulk_indexing():
+        for path in collect_files(paths):
+            outcomes = list(_import_file(path, writer, format))
+            for outcome in outcomes:
+                report.add(outcome)
+            if progress is not None:
+                progress(path, outcomes)
     return report
 
 

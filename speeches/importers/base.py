@@ -5,7 +5,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from speeches.models import Paragraph, Speech, normalize_label
+from speeches.models import CYRILLIC, Paragraph, Speech, normalize_label
 
 # Collapse the whitespace a browser collapses; non-breaking spaces are kept as printed.
 _COLLAPSIBLE = re.compile(r"[ \t\r\n\f\v]+")
@@ -119,13 +119,12 @@ def guess_kind(title):
     return Speech.Kind.OTHER
 
 
-_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 
 
 def guess_language(text):
     sample = text[:5000]
-    return Speech.Language.RUSSIAN if len(_CYRILLIC.findall(sample)) > len(_LATIN.findall(sample)) else "en"
+    return Speech.Language.RUSSIAN if len(CYRILLIC.findall(sample)) > len(_LATIN.findall(sample)) else "en"
 
 
 def decode(data):

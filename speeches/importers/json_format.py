@@ -27,7 +27,8 @@ Each object holds every field of a speech, the people who speak in it and its pa
       ]
     }
 
-A speech without source_url and source_id is matched on its date and slug instead. `created` and `updated` are
+A speech without source_url and source_id is matched on its date and slug instead. A record without "speakers"
+has its paragraphs attributed from their labels, as a plain-text transcript is. `created` and `updated` are
 written for reference and not read back: the archive keeps its own history.
 """
 
@@ -86,8 +87,9 @@ def read_record(record):
     title = _string(record, "title")
     if not title:
         raise ParseError("The speech has no title.")
-    speakers = [_speaker(value) for value in _list(record, "speakers")]
-    references = {s.slug or s.name for s in speakers}
+    # Without a list of speakers, paragraphs are attributed from their labels, as in a plain-text transcript.
+    speakers = [_speaker(value) for value in _list(record, "speakers")] if "speakers" in record else None
+    references = {s.slug or s.name for s in speakers or []}
     paragraphs = []
     for value in _list(record, "paragraphs"):
         if not isinstance(value, dict):
@@ -231,6 +233,30 @@ def speech_record(speech):
         ],
         "created": speech.created.isoformat() if speech.created else None,
         "updated": speech.updated.isoformat() if speech.updated else None,
+    }
+
+
+def parsed_record(parsed):
+    """The JSON object for a parsed speech whose paragraphs are attributed from their labels."""
+    return {
+        "title": parsed.title,
+        "slug": parsed.slug,
+        "date": parsed.date.isoformat() if parsed.date else None,
+        "time": parsed.time.isoformat(timespec="minutes") if parsed.time else None,
+        "kind": parsed.kind,
+        "language": parsed.language,
+        "lead": parsed.lead,
+        "source_url": parsed.source_url,
+        "source_id": parsed.source_id,
+        "venue": (
+            {"name": parsed.venue, "city": parsed.venue_city, "region": parsed.venue_region} if parsed.venue else None
+        ),
+        "translation": (
+            {"source_url": parsed.translation_url, "source_id": parsed.translation_id}
+            if parsed.translation_url or parsed.translation_id
+            else None
+        ),
+        "paragraphs": [{"kind": p.kind, "speaker_label": p.speaker_label, "text": p.text} for p in parsed.paragraphs],
     }
 
 

@@ -71,7 +71,10 @@ class SpeakerResolver:
             speakers = Speaker.objects.in_bulk()
             self._by_slug = {speaker.slug: speaker for speaker in speakers.values()}
             self._by_key = {
-                key: speakers[speaker_id] for key, speaker_id in SpeakerAlias.objects.values_list("key", "speaker_id")
+                key: speakers[speaker_id]
+                for key, speaker_id in SpeakerAlias.objects.values_list("key", "speaker_id")
+                # Aliases of a speaker another importer stored after the first query wait for the next load.
+                if speaker_id in speakers
             }
             for speaker in speakers.values():
                 self._by_key.setdefault(label_key(speaker.name), speaker)
@@ -81,13 +84,23 @@ class SpeakerResolver:
         self._load()
         return self._by_key.get(label_key(label))
 
-    def attribute(self, labels):
-        """Map each label printed in one transcript to its speaker (None for anonymous turns)."""
+    def attribute(self, labels, preferred=None):
+        """Map each label printed in one transcript to its speaker (None for anonymous turns).
+
+        `preferred` maps label keys to the speaker (or None) a speech already attributes them to, so that an
+        edited transcript keeps the attributions an editor made.
+        """
         self._load()
+        preferred = preferred or {}
         keys = {label_key(label) for label in labels}
         result = {}
         for label in labels:
-            if label not in result:
+            if label in result:
+                continue
+            key = label_key(label)
+            if key in preferred:
+                result[label] = preferred[key]
+            else:
                 result[label] = None if is_anonymous(label) else self._resolve(label, keys)
         return result
 

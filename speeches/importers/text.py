@@ -5,6 +5,10 @@ Site chrome at the top ("View settings", "Font size:", "Official website of the 
 the paragraphs follow it, and a closing repeat of the date line is dropped. Paragraphs are separated by blank
 lines (or by line breaks when the text has no blank line). A paragraph opening with "Name: " starts a turn when
 the name has the shape of a speaker label (short, capitalised, name-like) or is a speaker the archive knows.
+
+The same form holds a transcript's body for editing (`transcript_text`, `read_transcript`): a paragraph per
+block, "## " before a heading, "(…)" for a stage direction, "* * *" for a separator, and a backslash before a
+paragraph that would otherwise read as one of these or as the start of a turn.
 """
 
 import re
@@ -56,7 +60,7 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _TIME_LINE = re.compile(r"^\d{1,2}:\d{2}$")
-_TURN = re.compile(r"^(?P<label>[^:\n]{1,150}?)[ \u00a0]*:[ \u00a0\t]+(?P<text>\S.*)$", re.DOTALL)
+_TURN = re.compile(r"^(?P<label>[^:\n]{1,300}?)[ \u00a0]*:[ \u00a0\t]+(?P<text>\S.*)$", re.DOTALL)
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n")
 _LABEL_PUNCTUATION = re.compile(r"[!?;\"«»“”„]|\w{4,}\.\s")
 _MAX_LABEL_WORDS = 16
@@ -120,7 +124,44 @@ def _is_chrome(block):
     return key in _CHROME or key.endswith(" /") or key == "/" or key.startswith("news /")
 
 
+HEADING_MARK = "## "
+LITERAL_MARK = "\\"
+
+
+def transcript_text(paragraphs, known_label=None):
+    """Write paragraphs in the plain-text form that `read_transcript` reads back as the same paragraphs."""
+    blocks = []
+    for paragraph in paragraphs:
+        if paragraph.kind == Paragraph.Kind.SEPARATOR:
+            blocks.append("* * *")
+            continue
+        if paragraph.kind == Paragraph.Kind.HEADING:
+            blocks.append(HEADING_MARK + paragraph.text)
+            continue
+        block = f"{paragraph.speaker_label}: {paragraph.text}" if paragraph.speaker_label else paragraph.text
+        read_back = _paragraph(block, known_label)
+        if (read_back.kind, read_back.speaker_label, read_back.text) != (
+            paragraph.kind,
+            paragraph.speaker_label,
+            paragraph.text,
+        ):
+            block = LITERAL_MARK + block
+        blocks.append(block)
+    return "\n\n".join(blocks) + "\n"
+
+
+def read_transcript(text, known_label=None):
+    """Read a transcript body written by `transcript_text` (or typed in its form) into ParsedParagraphs."""
+    text = decode(text).replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [_paragraph(block, known_label) for block in _blocks(text.split("\n"))]
+    return [p for p in paragraphs if p.text or p.speaker_label]
+
+
 def _paragraph(block, known_label):
+    if block.startswith(LITERAL_MARK):
+        return ParsedParagraph(text=block[len(LITERAL_MARK) :].lstrip())
+    if block.startswith(HEADING_MARK):
+        return ParsedParagraph(text=block[len(HEADING_MARK) :].strip(), kind=Paragraph.Kind.HEADING)
     if is_separator(block):
         return ParsedParagraph(text="* * *", kind=Paragraph.Kind.SEPARATOR)
     if is_stage_direction(block):

@@ -11,14 +11,17 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from speeches.models import Paragraph, Speech, unique_slug
+from speeches import history
+from speeches.models import Paragraph, Speech, check_slug, check_source_url, label_key, unique_slug
 
 from .base import ParsedSpeech, text_source_id
 from .speakers import SpeakerResolver, VenueResolver
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+UPDATED_FROM_SOURCE = "Updated from the source"
 
 _PARAGRAPH_FIELDS = ["kind", "speaker", "speaker_label", "text"]
 
@@ -47,10 +50,17 @@ class Attributed:
 
 
 class Writer:
-    def __init__(self, *, status=None, language=None, dry_run=False):
+    """Store parsed speeches; `user` and `note` say who made the change and why, for the speech's history."""
+
+    def __init__(self, *, status=None, language=None, dry_run=False, user=None, note=UPDATED_FROM_SOURCE):
         self.status = status
         self.language = language
         self.dry_run = dry_run
+        self.user = user
+        self.note = note
+        # Label key -> speaker (or None) that take precedence over the archive's aliases: how the speech being
+        # edited already attributes its labels.
+        self.labels = {}
         self.speakers = SpeakerResolver(save=not dry_run)
         self.venues = VenueResolver(save=not dry_run)
         self._sources = None
@@ -73,25 +83,38 @@ class Writer:
         return self._sources.get((source_url, source_id))
 
     def write(self, parsed: ParsedSpeech):
-        """Store one speech; return (outcome, speech)."""
+        """Store one speech; return (outcome, speech).
+
+        When another importer stores the same source, speaker, venue or slug meanwhile, the transaction fails on a
+        unique constraint (or, on SQLite, waits out the lock); it is tried again on fresh caches and finds those rows.
+        """
         validate(parsed)
-        try:
-            with nullcontext() if self.dry_run else transaction.atomic():
-                existing = self.find_existing(parsed)
-                stored = _snapshot(existing)
-                resolved = self.resolve(parsed, existing=existing)
-                outcome = self._compare(resolved, stored)
-                if outcome == CREATED and not self.dry_run:
-                    self._create(resolved)
-                elif outcome == UPDATED and not self.dry_run:
-                    self._update(resolved)
-                return outcome, resolved.speech
-        except DatabaseError as exc:
-            self.forget()
-            raise WriteError(f"The database refused the speech: {exc}") from exc
-        except Exception:
-            self.forget()
-            raise
+        attempts = 4
+        for attempt in range(1, attempts + 1):
+            try:
+                with nullcontext() if self.dry_run else transaction.atomic():
+                    existing = self.find_existing(parsed)
+                    stored = _snapshot(existing)
+                    resolved = self.resolve(parsed, existing=existing)
+                    outcome = self._compare(resolved, stored)
+                    if outcome == CREATED and not self.dry_run:
+                        self._create(resolved)
+                    elif outcome == UPDATED and not self.dry_run:
+                        self._update(resolved)
+                    return outcome, resolved.speech
+            except DatabaseError as exc:
+                self.forget()
+                # Unique violation, deadlock or serialization failure (PostgreSQL), or their SQLite counterparts:
+                # what two writers of the same rows cause. Anything else is about the speech itself.
+                raced = getattr(exc.__cause__, "sqlstate", None) in ("23505", "40P01", "40001") or any(
+                    message in str(exc) for message in ("UNIQUE constraint failed", "database is locked")
+                )
+                if raced and attempt < attempts:
+                    continue
+                raise WriteError(f"The database refused the speech: {exc}") from exc
+            except Exception:
+                self.forget()
+                raise
 
     def resolve(self, parsed, *, existing=None):
         """Build the speech and paragraph rows `parsed` stands for, on top of `existing` if given."""
@@ -130,7 +153,7 @@ class Writer:
         return Attributed(speech, rows, speakers)
 
     def _attribute(self, items):
-        by_label = self.speakers.attribute([p.speaker_label for p in items if p.speaker_label])
+        by_label = self.speakers.attribute([p.speaker_label for p in items if p.speaker_label], self.labels)
         current, result = None, []
         for item in items:
             if item.speaker_label:
@@ -196,7 +219,33 @@ class Writer:
         if self._sources is not None and (speech.source_url or speech.source_id):
             self._sources[(speech.source_url, speech.source_id)] = speech.pk
 
+    def revise(self, speech, parsed):
+        """Store `parsed` as the new state of a stored speech an editor chose; return (outcome, speech).
+
+        Labels keep the speakers the speech already attributes them to; new labels are resolved as on import.
+        """
+        validate(parsed)
+        with transaction.atomic():
+            existing = (
+                Speech.objects.select_for_update(of=("self",)).select_related("venue", "translation").get(pk=speech.pk)
+            )
+            self.labels = {**labels_of(existing), **self.labels}
+            stored = _snapshot(existing)
+            resolved = self.resolve(parsed, existing=existing)
+            # People an editor added to the speech by hand, who speak in no paragraph, stay on it.
+            attributed = Paragraph.objects.filter(speech=existing).exclude(speaker=None).values("speaker_id")
+            by_hand = existing.speakers.exclude(pk__in=attributed)
+            resolved.speakers += [s for s in by_hand if s not in resolved.speakers]
+            outcome = self._compare(resolved, stored)
+            if outcome == UPDATED:
+                self._update(resolved)
+            return outcome, resolved.speech
+
     def _update(self, resolved):
+        with history.recorded_change(resolved.speech.pk, user=self.user, note=self.note):
+            self._replace(resolved)
+
+    def _replace(self, resolved):
         speech = resolved.speech
         stored = {p.position: p for p in Paragraph.objects.filter(speech=speech)}
         changed, new = [], []
@@ -234,11 +283,28 @@ def validate(parsed):
         limit = Speech._meta.get_field(name).max_length
         if len(value) > limit:
             raise WriteError(f"The {name.replace('_', ' ')} is longer than {limit} characters.")
+    for check, value in [(check_slug, parsed.slug), (check_source_url, parsed.source_url)]:
+        try:
+            if value:
+                check(value)
+        except ValidationError as exc:
+            name = "slug" if check is check_slug else "source address"
+            raise WriteError(f"The {name} “{value}” cannot be used: {' '.join(exc.messages)}") from exc
+    _check_labels(parsed.paragraphs)
+    ensure_identity(parsed)
+
+
+def _check_labels(paragraphs):
     limit = Paragraph._meta.get_field("speaker_label").max_length
-    for position, paragraph in enumerate(parsed.paragraphs, start=1):
+    for position, paragraph in enumerate(paragraphs, start=1):
         if len(paragraph.speaker_label) > limit:
             raise WriteError(f"The speaker label of paragraph {position} is longer than {limit} characters.")
-    ensure_identity(parsed)
+
+
+def labels_of(speech):
+    """How a stored speech attributes its labels: {label key: speaker or None}."""
+    paragraphs = Paragraph.objects.filter(speech=speech).exclude(speaker_label="").select_related("speaker")
+    return {label_key(p.speaker_label): p.speaker for p in paragraphs.only("speaker_label", "speaker")}
 
 
 def ensure_identity(parsed):

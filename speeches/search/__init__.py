@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch
 
-from speeches.models import Paragraph, Speaker, Speech, Venue
+from speeches.models import IndexUpdate, Paragraph, Speaker, Speech, Venue
 
 from .query import QueryError, parse_query  # noqa: F401  (part of the interface)
 
@@ -236,55 +236,93 @@ def _top(counts, queryset, limit=10):
     return sorted(found, key=lambda item: (-item[1], str(item[0])))[:limit]
 
 
-# Index upkeep: changed speech ids are collected per transaction and indexed once it commits,
-# or once per bulk_indexing() block, so an import makes one index commit rather than one per speech.
+# Index upkeep. A change that needs the index queues its speech as an IndexUpdate row in the change's own
+# transaction, so the work outlives a process that dies once the change is committed. The queue is drained when
+# the transaction commits, at the end of a bulk_indexing() block (one index commit for a whole import), when an
+# import starts and by check_index: whoever drains next does what a killed process left undone.
 
-_pending = threading.local()
+DELETE_BATCH = 500  # queued rows deleted per statement, well below any database's limit on parameters
+
+_local = threading.local()
 
 
-def _state():
-    if not hasattr(_pending, "bulk"):
-        _pending.bulk = []  # stack of sets, one per open bulk_indexing() block
-        _pending.ids = set()
-    return _pending
+class _Transaction:
+    """The speeches one transaction queued; called once when it commits, to index them."""
+
+    def __init__(self):
+        # Speech id -> the savepoints open when its row was inserted: while they all stand, the row does too.
+        self.queued = {}
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        if not getattr(_local, "bulk", 0):  # the block's end drains the whole queue in one index commit
+            _drain_logged(list(self.queued))
 
 
 def queue_speech(speech_id):
-    """Schedule a speech for (re)indexing or removal once the current transaction commits."""
-    state = _state()
-    if state.bulk:
-        state.bulk[-1].add(speech_id)
-        return
-    # One callback per change: the first to run takes every pending id, the others find none.
-    # Ids of a rolled-back transaction are indexed with the next commit, which reads what is true then.
-    state.ids.add(speech_id)
-    transaction.on_commit(_flush)
+    """Queue a speech for (re)indexing or removal once the current transaction commits."""
+    connection = transaction.get_connection()
+    current = getattr(_local, "transaction", None)
+    # A rollback drops the callback from the connection's list without calling it: the transaction is a new one.
+    fresh = current is None or current.done or not any(entry[1] is current for entry in connection.run_on_commit)
+    if fresh:
+        current = _local.transaction = _Transaction()
+    # Blocks without a savepoint (None) are rolled back only with the savepoint or transaction around them.
+    savepoints = {sid for sid in connection.savepoint_ids if sid}
+    queued_under = current.queued.get(speech_id)
+    if queued_under is not None and queued_under <= savepoints:
+        return  # an earlier change in this transaction queued it, and that row still stands
+    IndexUpdate.objects.create(speech_id=speech_id)
+    current.queued[speech_id] = savepoints
+    if fresh:
+        # Once per transaction; outside one, this runs at once, after the row is in.
+        transaction.on_commit(current)
 
 
-def _flush():
-    state = _state()
-    ids, state.ids = state.ids, set()
-    if ids:
-        _index_logged(ids)
+def drain(speech_ids=None):
+    """Index the queued speeches (all of them, or these) and delete their rows; return how many rows were drained.
+
+    Only the rows read are deleted, by id: a row another transaction commits meanwhile stays for the next drain.
+    """
+    rows = IndexUpdate.objects.order_by("id")
+    if speech_ids is not None:
+        rows = rows.filter(speech_id__in=speech_ids)
+    rows = list(rows.values_list("id", "speech_id"))
+    if not rows:
+        return 0
+    drained = {speech_id for _, speech_id in rows}
+    index_speeches(drained)
+    ids = [pk for pk, _ in rows]
+    for start in range(0, len(ids), DELETE_BATCH):
+        IndexUpdate.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()
+    current = getattr(_local, "transaction", None)
+    if current is not None:
+        # Drained inside the transaction that queued them: a later change to these speeches must queue them again.
+        for speech_id in drained:
+            current.queued.pop(speech_id, None)
+    return len(rows)
 
 
-def _index_logged(ids):
+def drain_when_committed():
+    """Drain the whole queue once the current transaction commits, or now outside a transaction."""
+    transaction.on_commit(_drain_logged)
+
+
+def _drain_logged(speech_ids=None):
     try:
-        index_speeches(ids)
-    except Exception:  # the page that saved the speech must not fail; check_index reports the gap
-        logger.exception("Could not update the search index for speeches %s", sorted(ids))
+        drain(speech_ids)
+    except Exception:  # the page that saved the speech must not fail; the rows stay queued for the next drain
+        logger.exception("Could not update the search index; the queued updates are kept for the next drain")
 
 
 @contextlib.contextmanager
 def bulk_indexing():
-    """Collect the speeches changed inside the block and index them in one index commit at its end."""
-    state = _state()
-    state.bulk.append(set())
+    """Leave the speeches changed inside the block queued, and drain the queue in one index commit at its end."""
+    _local.bulk = getattr(_local, "bulk", 0) + 1
     try:
         yield
     finally:
-        ids = state.bulk.pop()
-        if state.bulk:
-            state.bulk[-1].update(ids)
-        elif ids:
-            transaction.on_commit(lambda: _index_logged(ids))
+        _local.bulk -= 1
+        if not _local.bulk:
+            drain_when_committed()

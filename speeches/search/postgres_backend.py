@@ -21,6 +21,8 @@ from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, sp
 from .query import And, Not, Or, Phrase, Prefix, Word, plain_words
 
 CONFIGS = {"en": "english", "ru": "russian"}
+# The advisory lock key that serialises index updates across processes (any constant of our own).
+INDEX_LOCK = 7_262_011
 
 _ROW_SQL = """
 INSERT INTO {table} (speech_id, position, speaker, language, kind, date, venue, updated, vector, exact)
@@ -67,6 +69,8 @@ class PostgresBackend:
     def update(self, ids):
         self._require_postgres()
         with transaction.atomic(), connection.cursor() as cursor:
+            # Two processes draining the same queued speeches would both insert their rows: one waits for the other.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INDEX_LOCK])
             cursor.execute(f"DELETE FROM {self.table} WHERE speech_id = ANY(%s)", [list(ids)])
             self._insert(cursor, ids)
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from whoosh.lang import stemmer_for_language
 
+from speeches.models import has_cyrillic
+
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_TERMS = 40
 
@@ -205,8 +207,7 @@ def plain_words(node):
 
 # Russian stemming only for Cyrillic words: the Russian stemmer mangles Latin-script ones ("body" -> "bod").
 STEMMERS = {"en": stemmer_for_language("en"), "ru": stemmer_for_language("ru")}
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def stem(word):
-    return STEMMERS["ru" if _CYRILLIC.search(word) else "en"](word)
+    return STEMMERS["ru" if has_cyrillic(word) else "en"](word)

@@ -1,4 +1,7 @@
-"""Keep the index in step with the database: every saved or deleted speech or paragraph queues its speech."""
+"""Keep the index in step with the database: every saved or deleted speech or paragraph queues its speech.
+
+The queued row is written in the change's own transaction; loading a fixture (raw) queues nothing.
+"""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver

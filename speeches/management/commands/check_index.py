@@ -4,12 +4,21 @@ from speeches import search
 
 
 class Command(BaseCommand):
-    help = "Report published speeches missing from, or stale in, the search index; fail when there are any."
+    help = (
+        "Index the speeches queued for the search index (what a killed import or a failed index write left "
+        "behind) and say how many queued updates that was; then report published speeches still missing from, "
+        "or stale in, the index, and fail when there are any."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--fix", action="store_true", help="Reindex the speeches found out of date.")
 
     def handle(self, *args, fix=False, **options):
+        try:
+            drained = search.drain()
+        except Exception as exc:
+            raise CommandError(f"Could not index the queued updates; they stay queued: {exc}") from exc
+        self.stdout.write(f"Drained {drained} queued index update(s).")
         missing, stale, unpublished = search.check()
         for label, ids in [("missing", missing), ("stale", stale), ("no longer published", unpublished)]:
             if ids:

@@ -2,7 +2,6 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from speeches import search
 from speeches.importers import FAILED, FORMATS, SKIPPED, collect_files, import_paths
 from speeches.models import Speech
 
@@ -13,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Import transcripts from files or folders (searched recursively): saved kremlin.ru pages, plain text, "
         "the archive's JSON or JSON Lines, and the kremlin.ru Russian CSV. Importing a source again updates "
-        "its speech in place, or leaves it alone when nothing changed."
+        "its speech in place, or leaves it alone when nothing changed. The search index is brought up to date "
+        "at the start (finishing what an interrupted import left queued) and once at the end."
     )
 
     def add_arguments(self, parser):
@@ -55,16 +55,14 @@ class Command(BaseCommand):
                 self.stderr.write(f"{done}/{len(files)} files read")
 
         try:
-            # One search index commit for the whole import, not one per speech.
-            with search.bulk_indexing():
-                report = import_paths(
-                    files,
-                    format=options["format"],
-                    status=options["status"],
-                    language=options["language"],
-                    dry_run=options["dry_run"],
-                    progress=progress,
-                )
+            report = import_paths(
+                files,
+                format=options["format"],
+                status=options["status"],
+                language=options["language"],
+                dry_run=options["dry_run"],
+                progress=progress,
+            )
         finally:
             if bar is not None:
                 bar.close()

@@ -1,0 +1,170 @@
+"""Every version of a speech: its details and its paragraphs, with who changed it, when and why.
+
+Versions are kept by django-reversion, one revision per change, holding the speech and all its paragraphs.
+A speech is stored without a version when it is first created (an import of a thousand pages would otherwise
+store every paragraph twice); the state it was created in is recorded as its first version just before it first
+changes, dated when it was stored. Restoring a version writes it back as a new change, so history only grows.
+"""
+
+import contextlib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.db import transaction
+from django.utils import timezone
+from reversion.models import Version
+
+from .models import Paragraph, Speech, Venue
+
+# What readers see of a speech; a change to any of these after first publication is a public correction.
+PUBLIC_FIELDS = ["title", "date", "time", "kind", "venue", "language", "lead", "source_url"]
+PUBLIC_FIELD_LABELS = {
+    "title": "Title",
+    "date": "Date",
+    "time": "Time",
+    "kind": "Kind",
+    "venue": "Venue",
+    "language": "Language",
+    "lead": "Summary",
+    "source_url": "Source",
+}
+_PARAGRAPH_FIELDS = ["position", "kind", "speaker", "speaker_label", "text"]
+# Dates the archive keeps about itself are not part of a version.
+_SPEECH_FIELDS = [
+    f.name
+    for f in [*Speech._meta.fields, *Speech._meta.many_to_many]
+    if f.name not in {"id", "created", "updated", "first_published", "corrected"}
+]
+
+reversion.register(Paragraph, fields=_PARAGRAPH_FIELDS + ["speech"])
+reversion.register(Speech, follow=["paragraphs"], fields=_SPEECH_FIELDS)
+
+FIRST_VERSION_NOTE = "As first stored"
+
+
+def _public_fingerprint(speech_id):
+    """A digest of what readers see of a speech, and its status; None if the speech is gone."""
+    row = Speech.objects.filter(pk=speech_id).values_list("status", *PUBLIC_FIELDS).first()
+    if row is None:
+        return None
+    digest = hashlib.sha256(repr(row[1:]).encode())
+    for paragraph in (
+        Paragraph.objects.filter(speech_id=speech_id).order_by("position").values_list("kind", "speaker_label", "text")
+    ):
+        digest.update(repr(paragraph).encode())
+    return row[0], digest.hexdigest()
+
+
+def record_first_version(speech_id):
+    """Keep the speech as it stands now as its first version, if it has none yet."""
+    if Version.objects.get_for_object_reference(Speech, speech_id).exists():
+        return
+    speech = Speech.objects.filter(pk=speech_id).first()
+    if speech is None:
+        return
+    with reversion.create_revision(manage_manually=True):
+        reversion.set_comment(FIRST_VERSION_NOTE)
+        reversion.set_date_created(speech.updated)
+        reversion.add_to_revision(speech)
+
+
+@contextlib.contextmanager
+def recorded_change(speech_id, *, user=None, note=""):
+    """Record the speech as it stands after the block as a new version, with who changed it and why.
+
+    A published speech whose public text or details the block changed is marked corrected. Nothing is
+    recorded when the block changed nothing.
+    """
+    with transaction.atomic():
+        record_first_version(speech_id)
+        before = _public_fingerprint(speech_id)
+        yield
+        after = _public_fingerprint(speech_id)
+        if after is None:
+            return
+        published = Speech.Status.PUBLISHED
+        if before and before[0] == published and after[0] == published and before[1] != after[1]:
+            Speech.objects.filter(pk=speech_id).update(corrected=timezone.now())
+        speech = Speech.objects.get(pk=speech_id)
+        latest = versions(speech).first()
+        if latest is not None and Snapshot.from_revision(latest.revision) == Snapshot.of(speech):
+            return
+        with reversion.create_revision(manage_manually=True):
+            if user is not None and user.is_authenticated:
+                reversion.set_user(user)
+            reversion.set_comment(note)
+            reversion.add_to_revision(speech)
+
+
+def versions(speech):
+    """The speech's versions, newest first, with their revision and its user."""
+    return (
+        Version.objects.get_for_object(speech)
+        .select_related("revision", "revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ParagraphState:
+    position: int
+    kind: str
+    speaker: int | None
+    speaker_label: str
+    text: str
+
+
+@dataclass
+class Snapshot:
+    """A speech as one version holds it: its stored fields and its paragraphs in order."""
+
+    fields: dict
+    paragraphs: list = field(default_factory=list)
+
+    @classmethod
+    def of(cls, speech):
+        """The speech as it stands in the database now, in the same form as a stored version."""
+        serialized = serializers.serialize("json", [speech], fields=_SPEECH_FIELDS)
+        rows = Paragraph.objects.filter(speech=speech).order_by("position").values_list(*_PARAGRAPH_FIELDS)
+        return cls(
+            fields=json.loads(serialized)[0]["fields"],
+            paragraphs=[ParagraphState(*row) for row in rows],
+        )
+
+    @classmethod
+    def from_revision(cls, revision):
+        speech_type = ContentType.objects.get_for_model(Speech)
+        fields, paragraphs = {}, []
+        for version in revision.version_set.all():
+            data = json.loads(version.serialized_data)[0]["fields"]
+            if version.content_type_id == speech_type.pk:
+                fields = data
+            else:
+                paragraphs.append(ParagraphState(*(data.get(name) for name in _PARAGRAPH_FIELDS)))
+        paragraphs.sort(key=lambda p: p.position)
+        return cls(fields=fields, paragraphs=paragraphs)
+
+    @cached_property
+    def public(self):
+        """What readers see: the public details and the paragraphs without who they are attributed to."""
+        return (
+            tuple(self.fields.get(name) for name in PUBLIC_FIELDS),
+            tuple((p.kind, p.speaker_label, p.text) for p in self.paragraphs),
+        )
+
+    @property
+    def status(self):
+        return self.fields.get("status")
+
+    def public_details(self):
+        """The public details by field name, with the venue by its name."""
+        details = {name: self.fields.get(name) for name in PUBLIC_FIELDS}
+        if details["venue"] is not None:
+            venue = Venue.objects.filter(pk=details["venue"]).values_list("name", flat=True).first()
+            details["venue"] = venue or ""
+        return details
