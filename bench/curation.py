@@ -4,7 +4,7 @@ Run with `.venv/bin/python bench/curation.py [--repeat N]`. Imports the transcri
 ../shared/corpus into a throwaway SQLite database unless DATABASE_URL is set (then it writes into that database:
 use a scratch one), and times, through the test client as a logged-in superuser: the admin change page, the
 transcript editor, "Show changes", "Publish this correction" (each run saves a real change to one paragraph),
-then the public speech page as a reader gets it.
+saving the change page's details form (each run a new summary), then the public speech page as a reader gets it.
 """
 
 import argparse
@@ -93,7 +93,28 @@ def main():
     print(f"“{speech.title}” ({speech.date:%Y-%m-%d}, {source}): {speech.paragraphs.count():,} paragraphs")
     print(f"Correcting paragraph {position}; {args.repeat} runs (after 2 untimed), each one a real, new correction")
 
-    timings = {name: [] for name in ["change", "editor", "preview", "publish", "public"]}
+    timings = {name: [] for name in ["change", "editor", "preview", "publish", "details", "public"]}
+
+    def details(n):
+        """The change page's form as an editor submits it, with a new summary."""
+        speech.refresh_from_db()
+        return {
+            "title": speech.title,
+            "slug": speech.slug,
+            "date": speech.date.isoformat(),
+            "time": speech.time.strftime("%H:%M") if speech.time else "",
+            "kind": speech.kind,
+            "venue": speech.venue_id or "",
+            "language": speech.language,
+            "lead": f"{speech.lead.split(' (summary')[0]} (summary {n})",
+            "status": speech.status,
+            "withdrawal_note": "",
+            "speakers": list(speech.speakers.values_list("pk", flat=True)),
+            "source_url": speech.source_url,
+            "source_id": speech.source_id,
+            "translation": speech.translation_id or "",
+        }
+
     sizes = {}
 
     def run(n, record):
@@ -108,6 +129,7 @@ def main():
                 lambda: editor.post(editor_url, {"transcript": text, "note": f"Correction {n}", "_publish": "1"}),
                 302,
             ),
+            ("details", lambda: editor.post(change_url, details(n)), 302),
             ("public", lambda: reader.get(public_url), 200),
         ]
         for name, call, status in steps:
@@ -132,6 +154,7 @@ def main():
         "editor": "transcript editor page",
         "preview": "Show changes (preview)",
         "publish": "Publish this correction (save)",
+        "details": "Save the details form",
         "public": "public speech page",
     }
     for name, label in labels.items():

@@ -47,17 +47,29 @@ reversion.register(Speech, follow=["paragraphs"], fields=_SPEECH_FIELDS)
 FIRST_VERSION_NOTE = "As first stored"
 
 
-def _public_fingerprint(speech_id):
-    """A digest of what readers see of a speech, and its status; None if the speech is gone."""
-    row = Speech.objects.filter(pk=speech_id).values_list("status", *PUBLIC_FIELDS).first()
+@dataclass(frozen=True)
+class _State:
+    status: str
+    public: str  # a digest of what readers see
+    whole: str  # a digest of everything a version holds
+
+
+def _state(speech_id):
+    """Digests of a speech as it stands in the database; None if it is gone."""
+    columns = [name for name in _SPEECH_FIELDS if name != "speakers"]
+    row = Speech.objects.filter(pk=speech_id).values(*columns).first()
     if row is None:
         return None
-    digest = hashlib.sha256(repr(row[1:]).encode())
-    for paragraph in (
-        Paragraph.objects.filter(speech_id=speech_id).order_by("position").values_list("kind", "speaker_label", "text")
-    ):
-        digest.update(repr(paragraph).encode())
-    return row[0], digest.hexdigest()
+    public = hashlib.sha256(repr([row[name] for name in PUBLIC_FIELDS]).encode())
+    whole = hashlib.sha256(repr(sorted(row.items())).encode())
+    whole.update(
+        repr(sorted(Speech.speakers.through.objects.filter(speech_id=speech_id).values_list("speaker_id"))).encode()
+    )
+    rows = Paragraph.objects.filter(speech_id=speech_id).order_by("position").values_list(*_PARAGRAPH_FIELDS)
+    for position, kind, speaker, label, text in rows:
+        public.update(repr((kind, label, text)).encode())
+        whole.update(repr((position, kind, speaker, label, text)).encode())
+    return _State(row["status"], public.hexdigest(), whole.hexdigest())
 
 
 def record_first_version(speech_id):
@@ -82,18 +94,15 @@ def recorded_change(speech_id, *, user=None, note=""):
     """
     with transaction.atomic():
         record_first_version(speech_id)
-        before = _public_fingerprint(speech_id)
+        before = _state(speech_id)
         yield
-        after = _public_fingerprint(speech_id)
-        if after is None:
+        after = _state(speech_id)
+        if after is None or after == before:
             return
         published = Speech.Status.PUBLISHED
-        if before and before[0] == published and after[0] == published and before[1] != after[1]:
+        if before and before.status == published and after.status == published and before.public != after.public:
             Speech.objects.filter(pk=speech_id).update(corrected=timezone.now())
         speech = Speech.objects.get(pk=speech_id)
-        latest = versions(speech).first()
-        if latest is not None and Snapshot.from_revision(latest.revision) == Snapshot.of(speech):
-            return
         with reversion.create_revision(manage_manually=True):
             if user is not None and user.is_authenticated:
                 reversion.set_user(user)

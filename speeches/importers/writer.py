@@ -24,6 +24,8 @@ CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 UPDATED_FROM_SOURCE = "Updated from the source"
 
 _PARAGRAPH_FIELDS = ["kind", "speaker", "speaker_label", "text"]
+# Compared by the speaker's id: reading `speaker` on a stored paragraph would fetch the speaker, once per paragraph.
+_COMPARED_FIELDS = ["kind", "speaker_id", "speaker_label", "text"]
 
 
 class WriteError(Exception):
@@ -254,7 +256,7 @@ class Writer:
             old = stored.pop(paragraph.position, None)
             if old is None:
                 new.append(paragraph)
-            elif any(getattr(old, f) != getattr(paragraph, f) for f in _PARAGRAPH_FIELDS):
+            elif any(getattr(old, f) != getattr(paragraph, f) for f in _COMPARED_FIELDS):
                 paragraph.pk = old.pk
                 changed.append(paragraph)
         if stored:
