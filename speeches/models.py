@@ -55,7 +55,7 @@ def check_slug(value):
 def check_source_url(value):
     """Refuse a source address that is not a web page, such as javascript: or data: links."""
     if value and urlsplit(value).scheme.lower() not in {"http", "https"}:
-        raise ValidationError("The source address must start with http:// or https://.", code="invalid")
+        raise ValidationError("The source address must start with http:// or https://.", code="scheme")
 
 
 class Speaker(models.Model):
@@ -207,7 +207,9 @@ class Speech(models.Model):
         max_length=5, choices=Language.choices, default=Language.ENGLISH, help_text="The language of this transcript."
     )
     lead = models.TextField(blank=True, help_text="A short summary shown above the transcript.")
-    source_url = models.URLField(max_length=500, blank=True, help_text="Where the transcript was published.")
+    source_url = models.URLField(
+        max_length=500, blank=True, validators=[check_source_url], help_text="Where the transcript was published."
+    )
     source_id = models.CharField(
         max_length=100, blank=True, help_text="The source's own identifier, e.g. the kremlin.ru document number."
     )

@@ -406,3 +406,27 @@ def test_transcript_editor_reads_in_constant_queries(editor):
     with CaptureQueriesContext(connection) as large:
         editor.get(transcript_url(speech))
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_details_form_refuses_a_source_address_that_is_not_a_web_page(editor):
+    speech = make_speech("Statement", paragraphs=["Text."])
+    data = {
+        "title": "Statement",
+        "slug": speech.slug,
+        "date": "2023-06-28",
+        "kind": "speech",
+        "language": "en",
+        "status": "published",
+        "source_url": "ftp://files.example.org/statement.txt",
+        "source_id": speech.source_id,
+    }
+
+    response = editor.post(f"/admin/speeches/speech/{speech.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert response.context_data["adminform"].form.errors == {
+        "source_url": ["The source address must start with http:// or https://."]
+    }
+    assert "The source address must start with http:// or https://." in response.content.decode()
+    speech.refresh_from_db()
+    assert speech.source_url.startswith("http://en.kremlin.ru/")

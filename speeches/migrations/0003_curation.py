@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+import speeches.models
 
 
 def date_first_publication(apps, schema_editor):
@@ -83,6 +84,11 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(allow_unicode=True, max_length=200, unique=True)),
                 ('venue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='redirects', to='speeches.venue')),
             ],
+        ),
+        migrations.AlterField(
+            model_name='speech',
+            name='source_url',
+            field=models.URLField(blank=True, help_text='Where the transcript was published.', max_length=500, validators=[speeches.models.check_source_url]),
         ),
         migrations.RunPython(date_first_publication, migrations.RunPython.noop),
     ]
