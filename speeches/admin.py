@@ -52,6 +52,7 @@ class MergeAdmin:
     """
 
     actions = ["merge_selected"]
+    change_list_template = "admin/speeches/merge_change_list.html"
     merge_records = None
     find_duplicates = None
 
