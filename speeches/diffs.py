@@ -12,6 +12,8 @@ from difflib import SequenceMatcher
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .models import Paragraph
+
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
 # Words keep their inner punctuation ("3.6", "don't", "Rostov-on-Don"), so a changed figure shows as one word.
@@ -33,6 +35,25 @@ def _key(paragraph):
 def _shown(paragraph):
     """The paragraph as a reader sees it: its label, then its text."""
     return f"{paragraph.speaker_label}: {paragraph.text}" if paragraph.speaker_label else paragraph.text
+
+
+def _edited(old, new):
+    """HTML of a changed paragraph: a changed kind or label shown apart, then the words of its text."""
+    parts = []
+    if old.kind != new.kind:
+        parts.append(f"<del>[{_kind(old.kind)}]</del><ins>[{_kind(new.kind)}]</ins> ")
+    if old.speaker_label == new.speaker_label:
+        parts.append(f"{escape(new.speaker_label)}: " if new.speaker_label else "")
+    else:
+        # A label that became part of the text, or the reverse, would look unchanged as one run of words.
+        parts.append(f"<del>{escape(old.speaker_label)}:</del> " if old.speaker_label else "")
+        parts.append(f"<ins>{escape(new.speaker_label)}:</ins> " if new.speaker_label else "")
+    parts.append(word_diff(old.text, new.text))
+    return mark_safe("".join(parts))
+
+
+def _kind(kind):
+    return str(Paragraph.Kind(kind).label).lower()
 
 
 def word_diff(old, new):
@@ -65,7 +86,7 @@ def paragraph_changes(old_paragraphs, new_paragraphs):
         olds, news = old_paragraphs[i1:i2], new_paragraphs[j1:j2]
         # Paragraphs replaced one for one are edits of each other; the rest were added or removed.
         for n, (old, new) in enumerate(zip(olds, news, strict=False)):
-            changes.append(ParagraphChange(CHANGED, i1 + n + 1, j1 + n + 1, word_diff(_shown(old), _shown(new))))
+            changes.append(ParagraphChange(CHANGED, i1 + n + 1, j1 + n + 1, _edited(old, new)))
         for n, old in enumerate(olds[len(news) :], start=i1 + len(news) + 1):
             changes.append(ParagraphChange(REMOVED, n, None, mark_safe(f"<del>{escape(_shown(old))}</del>")))
         for n, new in enumerate(news[len(olds) :], start=j1 + len(olds) + 1):

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from speeches import curation, history
+from speeches import curation, diffs, history
 from speeches.editors import EDITORS, codenames
 from speeches.importers import FAILED, import_paths
 from speeches.importers.text import read_transcript, transcript_text
@@ -193,6 +193,8 @@ def test_empty_or_unchanged_transcript_saves_nothing(editor):
 
 def test_revision_to_review_changes_nothing_public_until_published(reader, editor):
     speech = dialogue()
+    # One person under two labels: the preview still lists him once.
+    Paragraph.objects.filter(speech=speech, position=4).update(speaker_label="President Vladimir Putin")
     text = transcript_text(speech.paragraphs.order_by("position"))
     edited = text.replace("Good afternoon.", "Good afternoon, everyone.")
 
@@ -202,7 +204,9 @@ def test_revision_to_review_changes_nothing_public_until_published(reader, edito
     assert "Good afternoon, everyone." not in reader.get(speech.get_absolute_url()).content.decode()
     assert reader.get(revision.get_absolute_url()).status_code == 404
 
-    preview = editor.get(revision.get_absolute_url()).content.decode()
+    response = editor.get(revision.get_absolute_url())
+    preview = response.content.decode()
+    assert sorted(s.name for s in response.context["revision_speakers"]) == ["Kirill Kleymenov", "Vladimir Putin"]
     assert 'id="revision-banner">Revision waiting for review: “Fuller greeting”' in preview
     assert "Good afternoon, everyone." in preview
     review = editor.get(f"/admin/speeches/pendingrevision/{revision.pk}/change/").content.decode()
@@ -430,3 +434,21 @@ def test_details_form_refuses_a_source_address_that_is_not_a_web_page(editor):
     assert "The source address must start with http:// or https://." in response.content.decode()
     speech.refresh_from_db()
     assert speech.source_url.startswith("http://en.kremlin.ru/")
+
+
+def test_diff_shows_a_label_that_became_text_and_a_changed_kind():
+    old = [
+        Paragraph(kind="speech", speaker_label="Kirill Kleymenov", text="Good afternoon."),
+        Paragraph(kind="speech", text="On the economy"),
+    ]
+    new = [
+        Paragraph(kind="speech", text="Kirill Kleymenov: Good afternoon."),
+        Paragraph(kind="heading", text="On the economy"),
+    ]
+
+    changes = diffs.paragraph_changes(old, new)
+
+    assert [(c.change, c.old_position, c.new_position, c.words) for c in changes] == [
+        ("changed", 1, 1, "<del>Kirill Kleymenov:</del> <ins>Kirill Kleymenov: </ins>Good afternoon."),
+        ("changed", 2, 2, "<del>[speech]</del><ins>[heading]</ins> On the economy"),
+    ]

@@ -147,8 +147,8 @@ class Writer:
             (position, item.kind, speaker, item.speaker_label, item.text)
             for position, (item, speaker) in enumerate(zip(parsed.paragraphs, attributions, strict=True), start=1)
         ]
-        # Keyed by identity: speakers a dry run would create have no primary key yet.
-        speakers = list({id(row[2]): row[2] for row in rows if row[2] is not None}.values())
+        # Keyed by primary key, else by identity: speakers a dry run would create have no primary key yet.
+        speakers = list({_pk(row[2]) or id(row[2]): row[2] for row in rows if row[2] is not None}.values())
         if parsed.explicitly_attributed:
             # The record's list is the speech's list, including people an editor added by hand.
             speakers = list({id(s): s for s in by_reference.values()}.values())
