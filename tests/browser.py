@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from speeches import reading
+from speeches import curation, reading
+from speeches.importers.base import ParsedParagraph
 from speeches.models import Paragraph, Speaker, Speech
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_speaker, make_speech, make_venue
@@ -152,4 +153,19 @@ def archive(transactional_db):
     forum.translation = russian
     forum.save()
     make_speech("An earlier address", datetime.date(2023, 6, 12), speaker=putin, paragraphs=["Text."])
+    withdrawn = make_speech("A withdrawn address", datetime.date(2023, 6, 12), slug="withdrawn", paragraphs=["Text."])
+    Speech.objects.filter(pk=withdrawn.pk).update(
+        status=Speech.Status.WITHDRAWN, withdrawal_note="It was published in error."
+    )
+    # One public correction, so the speech page says so and its versions page has a change to show.
+    corrected = [
+        ParsedParagraph(
+            text=p.text.replace("goes to the President", "goes to the President of Russia"),
+            speaker_label=p.speaker_label,
+            kind=p.kind,
+        )
+        for p in forum.paragraphs.order_by("position")
+    ]
+    curation.revise(forum, curation.as_parsed(forum, corrected), note="Full title, as spoken")
+    forum.refresh_from_db()
     return forum

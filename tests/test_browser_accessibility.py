@@ -35,6 +35,8 @@ PAGES = [
     ("not found", "/no/such/page/"),
     ("search results", "/search/?q=cooperation"),
     ("speech with search highlights", "{speech}?q=cooperation"),
+    ("speech versions", "{speech}versions/"),
+    ("withdrawn address", "/speeches/2023/06/12/withdrawn/"),
 ]
 
 
