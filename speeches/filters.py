@@ -5,15 +5,19 @@ from dataclasses import dataclass
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.http import QueryDict
+from django.urls import reverse_lazy
 
 from .merging import _feminine_pair, _one_edit_apart, fold
 from .models import Speaker, SpeakerAlias, Speech, Venue, has_cyrillic, label_key
 
 SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
 
+SUGGESTIONS = 10  # names offered as one types
 CHOICES = 10  # records listed when a name fits several, or none
+FREQUENT = 20  # names a page offers before anything is typed
+RECENT_SPEECHES = 200  # the addresses whose speakers and venues count as frequent
 # A name of one or two letters can fit thousands of records; only this many, best matches first, are ranked.
 MAX_CANDIDATES = 2000
 
@@ -101,7 +105,7 @@ class NameChoice:
 
 
 class Names:
-    """Find the speakers or venues a name typed by a reader means."""
+    """Find the speakers or venues a name typed by a reader means, and suggest names as one types."""
 
     model = None
     noun = ""
@@ -109,6 +113,11 @@ class Names:
     def __deepcopy__(self, memo):
         # Forms copy their fields for every request; the finder holds no state to copy.
         return self
+
+    @property
+    def list_id(self):
+        """Return the id of the datalist that offers these names in a page."""
+        return f"{self.noun}-names"
 
     def spellings(self):
         """Return (pk, spelling) for every way the archive writes a record's name."""
@@ -154,6 +163,24 @@ class Names:
             code = "unknown"
         params = {"value": typed, "count": len(records), "noun": self.noun, "nouns": f"{self.noun}s"}
         raise ValidationError(message, code=code, params={**params, "choices": choices})
+
+    def suggest(self, typed, limit=SUGGESTIONS):
+        """Return up to `limit` names that begin like typed, best match and most addresses first."""
+        # Two people of one name are one suggestion; the name then asks which one is meant.
+        names = {}
+        for name, _ in self._suggestions(typed, limit * 2):
+            names.setdefault(name.casefold(), name)
+        return list(names.values())[:limit]
+
+    def frequent(self, limit=FREQUENT):
+        """Return the names that come up most in the latest addresses, for a page to offer before anything is typed."""
+        recent = Speech.objects.published().order_by("-date", "-id").values("id")[:RECENT_SPEECHES]
+        return list(
+            self.model.objects.filter(speeches__in=Subquery(recent))
+            .annotate(n=Count("speeches"))
+            .order_by("-n", "name")
+            .values_list("name", flat=True)[:limit]
+        )
 
     def _matches(self, typed):
         """Return the pks of the records typed fits best: its spelling, its words, some of them, or nearly those."""
@@ -249,8 +276,17 @@ class NameFilter(django_filters.Filter):
     field_class = NameField
 
 
-def _name_widget(example):
-    return forms.TextInput(attrs={"placeholder": f"e.g. {example}", "spellcheck": "false"})
+def _name_widget(names, url_name, example):
+    return forms.TextInput(
+        attrs={
+            "placeholder": f"e.g. {example}",
+            "list": names.list_id,
+            "data-suggest": reverse_lazy(url_name),
+            # The datalist offers the names; the browser's memory of past entries would only crowd it.
+            "autocomplete": "off",
+            "spellcheck": "false",
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -268,14 +304,14 @@ class FilterError:
 class SpeechFilter(django_filters.FilterSet):
     """Narrow speeches by who speaks, where, what kind, language and date; shared by search and lists."""
 
-    # Text boxes for a name rather than menus of every speaker and venue: the facets offer the likely ones.
+    # Text boxes for a name rather than menus of every speaker and venue: the datalist offers the likely ones.
     speaker = NameFilter(
         field_name="speakers",
         label="Speaker",
         names=SPEAKER_NAMES,
-        widget=_name_widget("Putin"),
+        widget=_name_widget(SPEAKER_NAMES, "speaker_names", "Putin"),
     )
-    venue = NameFilter(label="Venue", names=VENUE_NAMES, widget=_name_widget("Kremlin"))
+    venue = NameFilter(label="Venue", names=VENUE_NAMES, widget=_name_widget(VENUE_NAMES, "venue_names", "Kremlin"))
     kind = django_filters.ChoiceFilter(choices=Speech.Kind.choices, label="Kind", empty_label="Any kind")
     lang = django_filters.ChoiceFilter(
         field_name="language", choices=Speech.Language.choices, label="Language", empty_label="Any language"
@@ -315,6 +351,15 @@ class SpeechFilter(django_filters.FilterSet):
                 )
             )
         return errors
+
+    def name_lists(self, **names):
+        """Pair the datalist of each name filter given with its names; None offers the most frequent ones."""
+        lists = []
+        for field, offered in names.items():
+            finder = self.filters[field].extra["names"]
+            offered = finder.frequent() if offered is None else offered
+            lists.append((finder.list_id, list(dict.fromkeys(offered))))
+        return lists
 
     def _choice(self, field, record):
         # The choice narrows the search by address name, which can never be unclear.

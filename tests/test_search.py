@@ -396,6 +396,29 @@ def test_search_unknown_name_lists_the_names_that_begin_like_it(client, archive)
     )
 
 
+def test_search_page_offers_names_to_choose_without_script(client, archive):
+    html = client.get("/search/").content.decode()
+    assert '<label for="id_speaker">Speaker</label> <input type="text" name="speaker"' in html
+    assert 'list="speaker-names" data-suggest="/search/speakers/"' in html
+    assert 'list="venue-names" data-suggest="/search/venues/"' in html
+    # Before a search: the speakers and venues of the latest addresses, most frequent first.
+    assert (
+        '<datalist id="speaker-names"><option value="Vladimir Putin"></option>'
+        '<option value="Dmitry Medvedev"></option></datalist>'
+    ) in html
+    assert (
+        '<datalist id="venue-names"><option value="The Kremlin, Moscow"></option>'
+        '<option value="Sochi"></option></datalist>'
+    ) in html
+    # With results: the names in the facets.
+    html = client.get("/search/", {"q": "sanctions"}).content.decode()
+    assert (
+        '<datalist id="speaker-names"><option value="Dmitry Medvedev"></option>'
+        '<option value="Vladimir Putin"></option></datalist>'
+    ) in html
+    assert '<datalist id="venue-names"><option value="The Kremlin, Moscow"></option></datalist>' in html
+
+
 def test_search_page_queries_stay_the_same_as_the_archive_grows(client, archive, indexed):
     searches = [
         {},
