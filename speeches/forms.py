@@ -59,3 +59,13 @@ class TranscriptEditForm(forms.Form):
         widget=forms.TextInput(attrs={"size": 90}),
         help_text="What changed and why; shown with the version in the speech's history.",
     )
+
+
+class NameSuggestionForm(forms.Form):
+    q = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Give the start of a name, e.g. ?q=put.",
+            "max_length": "A name is at most %(limit_value)d characters long.",
+        },
+    )

@@ -31,8 +31,10 @@ def search(request):
             errors.append(str(error))
     if errors:
         context["errors"] = errors
+        context["name_lists"] = filterset.name_lists(speaker=None, venue=None)
         return render(request, "speeches/search.html", context, status=400)
     if tree is None:
+        context["name_lists"] = filterset.name_lists(speaker=None, venue=None)
         return render(request, "speeches/search.html", context)
 
     data = filterset.form.cleaned_data
@@ -61,6 +63,11 @@ def search(request):
         chart=_chart(results.years),
         suggestion_url=_with(request, q=results.suggestion, page=None) if results.suggestion else "",
         page_query=_with(request, page=None).lstrip("?"),
+        # The facets' names, else the most frequent ones: the names a reader without script can choose from.
+        name_lists=filterset.name_lists(
+            speaker=[speaker.name for speaker, _ in results.speakers] or None,
+            venue=[venue.name for venue, _ in results.venues] or None,
+        ),
     )
     return render(request, "speeches/search.html", context)
 

@@ -50,6 +50,8 @@ urlpatterns = [
     ),
     path("settings/", views.reading_settings, name="reading_settings"),
     path("search/", search_views.search, name="search"),
+    path("search/speakers/", views.name_suggestions, {"field": "speaker"}, name="speaker_names"),
+    path("search/venues/", views.name_suggestions, {"field": "venue"}, name="venue_names"),
     path("speakers/<str:slug>/", views.speaker_detail, name="speaker_detail"),
     path("venues/<str:slug>/", views.venue_detail, name="venue_detail"),
 ]

@@ -1,4 +1,5 @@
 import calendar
+import collections
 import datetime
 import itertools
 
@@ -6,19 +7,19 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import dates
 
 from . import citations, curation, diffs, history, reading
 from .filters import SpeechFilter
-from .forms import CiteForm, ReadingSettingsForm
+from .forms import CiteForm, NameSuggestionForm, ReadingSettingsForm
 from .models import PendingRevision, Speaker, SpeakerRedirect, Speech, Venue, VenueRedirect
 from .search_views import related_speeches, speech_highlights
 
@@ -220,12 +221,28 @@ def speaker_detail(request, slug):
     context = {"speaker": speaker, "filterset": filterset}
     if not filterset.is_valid():
         context["errors"] = filterset.clean_form_errors()
+        context["name_lists"] = filterset.name_lists(venue=[])
         return render(request, "speeches/speaker_detail.html", context, status=400)
     query = request.GET.copy()
     query.pop("page", None)
     context["page_query"] = query.urlencode()
-    context["page_obj"] = Paginator(filterset.qs, SPEECHES_PER_PAGE).get_page(request.GET.get("page"))
+    page = context["page_obj"] = Paginator(filterset.qs, SPEECHES_PER_PAGE).get_page(request.GET.get("page"))
+    # The venues of the listed addresses, most frequent first, for readers without script to choose from.
+    venues = collections.Counter(speech.venue.name for speech in page.object_list if speech.venue)
+    context["name_lists"] = filterset.name_lists(venue=[name for name, _ in venues.most_common()])
     return render(request, "speeches/speaker_detail.html", context)
+
+
+# Names change rarely and belong to no reader: a browser may keep an answer for a few minutes.
+@cache_control(max_age=300)
+@require_safe
+def name_suggestions(request, field):
+    """Answer the names that begin like ?q= for the speaker or venue filter, as JSON."""
+    form = NameSuggestionForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": " ".join(form.errors["q"])}, status=400)
+    names = SpeechFilter.base_filters[field].extra["names"]
+    return JsonResponse({"q": form.cleaned_data["q"], "names": names.suggest(form.cleaned_data["q"])})
 
 
 def venue_detail(request, slug):

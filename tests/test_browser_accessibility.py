@@ -34,6 +34,7 @@ PAGES = [
     ("view settings", "/settings/"),
     ("not found", "/no/such/page/"),
     ("search results", "/search/?q=cooperation"),
+    ("search for an unknown speaker", "/search/?q=cooperation&speaker=Puti"),
     ("speech with search highlights", "{speech}?q=cooperation"),
     ("speech versions", "{speech}versions/"),
     ("withdrawn address", "/speeches/2023/06/12/withdrawn/"),

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from speeches.models import Speech
-from tests.factories import make_speaker, make_speech
+from tests.factories import make_speaker, make_speech, make_venue
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +38,169 @@ def test_speaker_page_pagination_keeps_the_filters(client, putin_speeches, monke
     monkeypatch.setattr("speeches.views.SPEECHES_PER_PAGE", 1)
     html = client.get(putin_speeches.get_absolute_url(), {"kind": "meeting"}).content.decode()
     assert 'href="?kind=meeting&amp;page=2"' in html
+
+
+# The speaker page's venue filter
+
+
+@pytest.fixture
+def putin_travels(putin_speeches):
+    kremlin, palace = make_venue(), make_venue("Kremlin Palace of Congresses")
+    sochi = make_venue("Bocharov Ruchei, Sochi", city="Sochi", region="Krasnodar Territory")
+    make_speech("In the Kremlin", datetime.date(2022, 1, 10), speaker=putin_speeches, venue=kremlin)
+    make_speech("Again in the Kremlin", datetime.date(2022, 2, 10), speaker=putin_speeches, venue=kremlin)
+    make_speech("At the congress", datetime.date(2022, 3, 10), speaker=putin_speeches, venue=palace)
+    make_speech("By the sea", datetime.date(2022, 4, 10), speaker=putin_speeches, venue=sochi)
+    return putin_speeches
+
+
+@pytest.mark.parametrize("typed", ["Sochi", "sochi", "Сочи", "bocharov ruchei", "bocharov-ruchei-sochi"])
+def test_speaker_page_venue_filter_takes_a_name(client, putin_travels, typed):
+    assert titles(client.get(putin_travels.get_absolute_url(), {"venue": typed})) == ["By the sea"]
+
+
+def test_speaker_page_venue_that_fits_several_asks_which_one(client, putin_travels):
+    response = client.get(putin_travels.get_absolute_url(), {"venue": "Kremlin", "kind": "speech"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Venue: “Kremlin” fits 2 venues: which one do you mean?" in html
+    assert (
+        '<li><a href="?venue=the-kremlin-moscow&amp;kind=speech">The Kremlin, Moscow</a> (2 addresses)</li>'
+        '<li><a href="?venue=kremlin-palace-of-congresses&amp;kind=speech">Kremlin Palace of Congresses</a>'
+        " (1 address)</li>"
+    ) in html
+    assert titles(client.get(putin_travels.get_absolute_url(), {"venue": "the-kremlin-moscow"})) == [
+        "Again in the Kremlin",
+        "In the Kremlin",
+    ]
+
+
+def test_speaker_page_venue_choices_show_where_the_venue_is(client, putin_travels):
+    make_speech("Elsewhere in Sochi", datetime.date(2022, 5, 1), venue=make_venue("Sochi Olympic Park", city="Sochi"))
+    html = client.get(putin_travels.get_absolute_url(), {"venue": "Sochi"}).content.decode()
+    assert (
+        '<a href="?venue=bocharov-ruchei-sochi">Bocharov Ruchei, Sochi</a>, Sochi, Krasnodar Territory (1 address)'
+    ) in html
+    assert '<a href="?venue=sochi-olympic-park">Sochi Olympic Park</a>, Sochi (1 address)' in html
+
+
+def test_speaker_page_offers_the_venues_it_lists_without_script(client, putin_travels):
+    html = client.get(putin_travels.get_absolute_url()).content.decode()
+    assert '<label for="id_venue">Venue</label> <input type="text" name="venue" placeholder="e.g. Kremlin"' in html
+    assert (
+        '<datalist id="venue-names"><option value="The Kremlin, Moscow"></option>'
+        '<option value="Bocharov Ruchei, Sochi"></option><option value="Kremlin Palace of Congresses"></option>'
+        "</datalist>"
+    ) in html
+    assert '<script src="/static/js/names.js" defer></script>' in html
+
+
+# Names suggested as one types
+
+
+@pytest.fixture
+def speakers():
+    """Speakers with 3, 2, 1 and 0 published addresses, and aliases in both scripts."""
+    putin, surkov = make_speaker(), make_speaker("Vladislav Surkov", "Aide")
+    vladimirov, hidden = make_speaker("Alexei Vladimirov", "Governor"), make_speaker("Vladimir Draftov", "")
+    putin.aliases.create(label="Владимир Путин")
+    putin.aliases.create(label="V.Putin")
+    for n in range(3):
+        make_speech(f"Putin {n}", speaker=putin)
+    for n in range(2):
+        make_speech(f"Vladimirov {n}", speaker=vladimirov)
+    make_speech("Surkov", speaker=surkov)
+    make_speech("Unpublished", speaker=hidden, status=Speech.Status.DRAFT)
+    return putin
+
+
+def suggested(client, q, url="/search/speakers/"):
+    response = client.get(url, {"q": q})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def test_suggestions_begin_like_what_is_typed_best_match_then_most_addresses(client, speakers):
+    # Names that start as typed first; then the ones with a word that does; more addresses first within each.
+    assert suggested(client, "vla") == {
+        "q": "vla",
+        "names": ["Vladimir Putin", "Vladislav Surkov", "Alexei Vladimirov"],
+    }
+    assert suggested(client, "put")["names"] == ["Vladimir Putin"]
+    assert suggested(client, "SUR")["names"] == ["Vladislav Surkov"]
+    assert suggested(client, "v put")["names"] == ["Vladimir Putin"]
+
+
+def test_suggestions_are_spelt_in_the_script_typed_where_the_archive_has_it(client, speakers):
+    assert suggested(client, "Пут")["names"] == ["Владимир Путин"]
+    # No Cyrillic spelling of Surkov in the archive: his name as the archive prints it.
+    assert suggested(client, "Сурк")["names"] == ["Vladislav Surkov"]
+
+
+def test_suggestions_leave_out_speakers_without_published_addresses(client, speakers):
+    assert suggested(client, "draftov")["names"] == []
+
+
+def test_suggestions_stop_at_ten_most_addresses_first(client):
+    first_names = ["Anna", "Boris", "Dmitry", "Elena", "Fyodor", "Gleb", "Igor", "Kirill", "Lev", "Maxim", "Nina"]
+    for n, first in enumerate(first_names):
+        speaker = make_speaker(f"{first} Ivanov", "")
+        for m in range(1 + n % 3):
+            make_speech(f"{first} {m}", speaker=speaker)
+    assert suggested(client, "ivanov")["names"] == [
+        "Dmitry Ivanov",
+        "Gleb Ivanov",
+        "Lev Ivanov",
+        "Boris Ivanov",
+        "Fyodor Ivanov",
+        "Kirill Ivanov",
+        "Nina Ivanov",
+        "Anna Ivanov",
+        "Elena Ivanov",
+        "Igor Ivanov",
+    ]
+
+
+def test_suggestions_name_a_shared_name_once(client):
+    for role in ("Deputy Prime Minister", "Presidential Aide"):
+        make_speech(f"Sergei Ivanov, {role}", speaker=make_speaker("Sergei Ivanov", role))
+    assert suggested(client, "ivan")["names"] == ["Sergei Ivanov"]
+
+
+def test_suggestions_of_venues(client, putin_travels):
+    # A name that starts as typed comes before one with more addresses that only has a word that does.
+    assert suggested(client, "krem", "/search/venues/")["names"] == [
+        "Kremlin Palace of Congresses",
+        "The Kremlin, Moscow",
+    ]
+    assert suggested(client, "соч", "/search/venues/")["names"] == ["Bocharov Ruchei, Sochi"]
+
+
+def test_suggestions_use_the_same_queries_whatever_the_number_of_speakers(client, speakers, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        suggested(client, "vla")
+    for n in range(30):
+        make_speech(f"Speech {n}", speaker=make_speaker(f"Vladimir Number{chr(97 + n % 26)}{n}", ""))
+    with django_assert_num_queries(2):
+        assert len(suggested(client, "vla")["names"]) == 10
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({}, "Give the start of a name, e.g. ?q=put."),
+        ({"q": "  "}, "Give the start of a name, e.g. ?q=put."),
+        ({"q": "x" * 201}, "A name is at most 200 characters long."),
+        ({"q": "Pu\x00tin"}, "Null characters are not allowed."),
+    ],
+)
+def test_suggestions_refuse_bad_input_with_a_message(client, query, message):
+    response = client.get("/search/speakers/", query)
+    assert response.status_code == 400
+    assert response.json() == {"error": message}
+
+
+def test_suggestions_for_what_cannot_be_a_name_are_empty(client, speakers):
+    assert suggested(client, "!!! ---")["names"] == []
+    assert client.post("/search/speakers/", {"q": "put"}).status_code == 405

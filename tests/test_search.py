@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from speeches import search
-from speeches.models import IndexUpdate, Paragraph, Speech
+from speeches.models import IndexUpdate, Paragraph, SpeakerAlias, Speech
 from speeches.search import SearchParams, bulk_indexing, parse_query
 from tests.factories import make_speaker, make_speech, make_venue
 
@@ -273,6 +274,183 @@ def test_search_suggests_the_spelling_of_indexed_words(client, archive):
     assert client.get("/search/", {"q": "sanctions"}).context["results"].suggestion == ""
 
 
+# Filters by name
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "vladimir-putin",
+        "Putin",
+        "putin",
+        "PUTIN",
+        "Vladimir Putin",
+        "vladimir putin",
+        "Putin, Vladimir",
+        "V. Putin",
+        "Путин",
+        "Владимир Путин",
+    ],
+)
+def test_search_speaker_filter_takes_the_name_as_people_type_it(client, archive, typed):
+    response = client.get("/search/", {"q": "union OR sanctions", "speaker": typed, "sort": "newest"})
+    assert response.status_code == 200
+    assert page_titles(response) == ["Meeting with the President of Belarus", "Address to the Federal Assembly"]
+    # The box keeps what was typed.
+    assert f'<input type="text" name="speaker" value="{typed}"' in response.content.decode()
+
+
+def test_search_speaker_filter_takes_any_alias(client, archive):
+    SpeakerAlias.objects.create(speaker=archive["putin"], label="Supreme Commander-in-Chief")
+    response = client.get("/search/", {"q": "union OR sanctions", "speaker": "supreme commander-in-chief"})
+    assert sorted(page_titles(response)) == ["Address to the Federal Assembly", "Meeting with the President of Belarus"]
+
+
+def test_search_speaker_filter_follows_the_address_name_of_a_merged_speaker(client, archive):
+    archive["putin"].redirects.create(slug="v-putin")
+    response = client.get("/search/", {"q": "union OR sanctions", "speaker": "v-putin"})
+    assert sorted(page_titles(response)) == ["Address to the Federal Assembly", "Meeting with the President of Belarus"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Sochi", "Meeting with the President of Belarus"),
+        ("сочи", "Meeting with the President of Belarus"),
+        ("kremlin", "Address to the Federal Assembly"),
+        ("the-kremlin-moscow", "Address to the Federal Assembly"),
+    ],
+)
+def test_search_venue_filter_takes_the_name_as_people_type_it(client, archive, typed, expected):
+    response = client.get("/search/", {"q": "union OR sanctions", "venue": typed})
+    assert page_titles(response) == [expected]
+
+
+@pytest.fixture
+def lukashenkos(archive, indexed):
+    alexander = make_speaker("Alexander Lukashenko", "President of Belarus")
+    viktor = make_speaker("Viktor Lukashenko", "")
+    with indexed():
+        for day in (1, 2):
+            make_speech(
+                f"Talks in Minsk {day}",
+                datetime.date(2021, 9, day),
+                speaker=alexander,
+                paragraphs=[("Alexander Lukashenko", "The union of our two states.")],
+            )
+        make_speech(
+            "A question from the floor",
+            datetime.date(2021, 9, 3),
+            speaker=viktor,
+            paragraphs=[("Viktor Lukashenko", "A question about the union budget.")],
+        )
+    return alexander, viktor
+
+
+def test_search_name_that_fits_several_speakers_asks_which_one(client, lukashenkos):
+    response = client.get("/search/", {"q": "union", "speaker": "Lukashenko"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Speaker: “Lukashenko” fits 2 speakers: which one do you mean?" in html
+    # Most addresses first; each choice narrows the same search by the speaker's address name.
+    assert (
+        '<ul class="name-choices">'
+        '<li><a href="?q=union&amp;speaker=alexander-lukashenko">Alexander Lukashenko</a>, President of Belarus'
+        " (2 addresses)</li>"
+        '<li><a href="?q=union&amp;speaker=viktor-lukashenko">Viktor Lukashenko</a> (1 address)</li></ul>'
+    ) in html
+    assert '<li id="id_speaker_error">' in html and 'aria-describedby="id_speaker_error"' in html
+    chosen = client.get("/search/", {"q": "union", "speaker": "alexander-lukashenko", "sort": "newest"})
+    assert page_titles(chosen) == ["Talks in Minsk 2", "Talks in Minsk 1"]
+
+
+def test_search_full_name_or_initial_picks_one_of_several_with_a_surname(client, lukashenkos):
+    for typed in ("Alexander Lukashenko", "Лукашенко Александр", "A. Lukashenko"):
+        response = client.get("/search/", {"q": "union", "speaker": typed, "sort": "newest"})
+        assert page_titles(response) == ["Talks in Minsk 2", "Talks in Minsk 1"], typed
+
+
+def test_search_speaker_without_published_addresses_does_not_make_a_name_ambiguous(client, lukashenkos):
+    Speech.objects.filter(title="A question from the floor").update(status=Speech.Status.DRAFT)
+    response = client.get("/search/", {"q": "union", "speaker": "Lukashenko", "sort": "newest"})
+    assert page_titles(response) == ["Talks in Minsk 2", "Talks in Minsk 1"]
+
+
+def test_search_unknown_name_gets_a_400_naming_what_was_typed(client, archive):
+    response = client.get("/search/", {"q": "union", "speaker": "Putn"})
+    assert response.status_code == 400
+    assert "Speaker: No speaker is known as “Putn”; check the spelling." in response.content.decode()
+    response = client.get("/search/", {"q": "union", "venue": "<b>Yalta</b>"})
+    assert response.status_code == 400
+    assert "Venue: No venue is known as “&lt;b&gt;Yalta&lt;/b&gt;”; check the spelling." in response.content.decode()
+
+
+def test_search_unknown_name_lists_the_names_that_begin_like_it(client, archive):
+    response = client.get("/search/", {"q": "union", "speaker": "Puti"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Speaker: No speaker is known as “Puti”; these names begin like it:" in html
+    assert (
+        '<li><a href="?q=union&amp;speaker=vladimir-putin">Vladimir Putin</a>, President of Russia (2 addresses)</li>'
+        in html
+    )
+
+
+def test_search_page_offers_names_to_choose_without_script(client, archive):
+    html = client.get("/search/").content.decode()
+    assert '<label for="id_speaker">Speaker</label> <input type="text" name="speaker"' in html
+    assert 'list="speaker-names" data-suggest="/search/speakers/"' in html
+    assert 'list="venue-names" data-suggest="/search/venues/"' in html
+    # Before a search: the speakers and venues of the latest addresses, most frequent first.
+    assert (
+        '<datalist id="speaker-names"><option value="Vladimir Putin"></option>'
+        '<option value="Dmitry Medvedev"></option></datalist>'
+    ) in html
+    assert (
+        '<datalist id="venue-names"><option value="The Kremlin, Moscow"></option>'
+        '<option value="Sochi"></option></datalist>'
+    ) in html
+    # With results: the names in the facets.
+    html = client.get("/search/", {"q": "sanctions"}).content.decode()
+    assert (
+        '<datalist id="speaker-names"><option value="Dmitry Medvedev"></option>'
+        '<option value="Vladimir Putin"></option></datalist>'
+    ) in html
+    assert '<datalist id="venue-names"><option value="The Kremlin, Moscow"></option></datalist>' in html
+
+
+def test_search_page_queries_stay_the_same_as_the_archive_grows(client, archive, indexed):
+    searches = [
+        {},
+        {"q": "union"},
+        {"q": "union", "speaker": "vladimir-putin"},
+        {"q": "union", "speaker": "Putin", "venue": "Sochi"},
+        {"q": "union", "speaker": "Medvedev"},
+    ]
+
+    def queries():
+        counts = []
+        for params in searches:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get("/search/", params).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    before = queries()
+    with indexed():
+        for n, surname in enumerate(["Orlov", "Sokolov", "Volkov", "Lebedev", "Kozlov", "Novikov", "Morozov"]):
+            speaker = make_speaker(f"Pavel {surname}", "Governor")
+            SpeakerAlias.objects.create(speaker=speaker, label=f"P.{surname}")
+            make_speech(
+                f"Regional union meeting {n}",
+                datetime.date(2015, 1, n + 1),
+                venue=make_venue(f"{surname} Hall"),
+                speaker=speaker,
+                paragraphs=[(f"Pavel {surname}", "The union of regions.")],
+            )
+    assert queries() == before
+
+
 # Bad input
 
 
@@ -326,7 +504,7 @@ def test_search_refuses_overlong_and_negative_only_queries_with_a_message(client
     ("params", "message"),
     [
         ({"date_from": "yesterday"}, "From: Enter a valid date."),
-        ({"speaker": "nobody"}, "Speaker: No speaker with this address name."),
+        ({"speaker": "nobody"}, "Speaker: No speaker is known as “nobody”; check the spelling."),
         ({"kind": "poem"}, "Kind: Select a valid choice. poem is not one of the available choices."),
         ({"sort": "random"}, "Order: Select a valid choice. random is not one of the available choices."),
     ],
