@@ -9,8 +9,8 @@ from django.db.models import Count, Q, Subquery
 from django.http import QueryDict
 from django.urls import reverse_lazy
 
-from .merging import _feminine_pair, _one_edit_apart, fold
 from .models import Speaker, SpeakerAlias, Speech, Venue, has_cyrillic, label_key
+from .names import feminine_pair, fold, one_edit_apart
 
 SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
 
@@ -53,8 +53,8 @@ def _nearly_the_word(typed, own):
     return (
         min(len(typed), len(own)) >= 5
         and typed[0] == own[0]
-        and _one_edit_apart(typed, own)
-        and not _feminine_pair(typed, own)
+        and one_edit_apart(typed, own)
+        and not feminine_pair(typed, own)
     )
 
 

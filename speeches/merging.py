@@ -10,7 +10,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from anyascii import anyascii
 from django.db import transaction
 from django.db.models import Count
 
@@ -27,6 +26,7 @@ from .models import (
     label_key,
     normalize_label,
 )
+from .names import feminine_pair, fold, one_edit_apart
 
 
 class MergeError(Exception):
@@ -145,47 +145,6 @@ class PossibleDuplicate:
     reason: str
 
 
-_NOT_LETTERS = re.compile(r"[^a-z\s-]+")
-# In order, on lower-case Latin letters: each step folds spellings of one Russian sound that romanisations disagree
-# on, so that Shchugorev and Schugorev, Kleymenov and Kleimenov, Brilyov and Brilev, Dmitriyev and Dmitriev fold alike.
-_ROMANISATION = [
-    (re.compile("shch|shh"), "sch"),
-    (re.compile("x"), "ks"),
-    (re.compile("kh"), "h"),
-    (re.compile("c(?!h)"), "k"),
-    (re.compile("w"), "v"),
-    (re.compile("y"), "i"),
-    (re.compile(r"([a-z])\1+"), r"\1"),
-    (re.compile("i[eo]"), "e"),
-]
-
-
-def fold(text):
-    """Spell text in plain Latin letters with the usual romanisation variants folded together."""
-    text = _NOT_LETTERS.sub("", anyascii(normalize_label(text)).casefold().replace(".", " "))
-    for pattern, replacement in _ROMANISATION:
-        text = pattern.sub(replacement, text)
-    return " ".join(text.split())
-
-
-def _one_edit_apart(a, b):
-    """Whether one letter added, dropped or changed turns a into b."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) > len(b):
-        a, b = b, a
-    start = 0
-    while start < len(a) and a[start] == b[start]:
-        start += 1
-    skip = 1 if len(a) == len(b) else 0
-    return a[start + skip :] == b[start + 1 :]
-
-
-def _feminine_pair(a, b):
-    # Ivanov and Ivanova, Aleksandr and Aleksandra are one letter apart and two people.
-    return a + "a" == b or b + "a" == a
-
-
 @dataclass(frozen=True)
 class _Name:
     given: str
@@ -221,7 +180,7 @@ def _parse_name(name):
 
 def _same_surname(a, b):
     # A slip of one letter in a long surname, not at its start: Lavrov and Savrov are more likely two people.
-    return a == b or (min(len(a), len(b)) >= 6 and a[0] == b[0] and _one_edit_apart(a, b) and not _feminine_pair(a, b))
+    return a == b or (min(len(a), len(b)) >= 6 and a[0] == b[0] and one_edit_apart(a, b) and not feminine_pair(a, b))
 
 
 def _same_first_name(a, b):
@@ -233,8 +192,8 @@ def _same_first_name(a, b):
         return True
     return (
         min(len(a.given), len(b.given)) >= 4
-        and _one_edit_apart(a.given, b.given)
-        and not _feminine_pair(a.given, b.given)
+        and one_edit_apart(a.given, b.given)
+        and not feminine_pair(a.given, b.given)
     )
 
 
@@ -315,7 +274,7 @@ def _same_place_word(a, b):
     # "kreml" and "kremlin", "moskov" and "moskovskai" (Московская, of Moscow)
     if len(short) >= 4 and long.startswith(short):
         return True
-    return len(short) >= 5 and a[0] == b[0] and _one_edit_apart(a, b)
+    return len(short) >= 5 and a[0] == b[0] and one_edit_apart(a, b)
 
 
 def _same_place(a, b):
