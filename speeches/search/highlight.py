@@ -91,14 +91,14 @@ def keep_phrase_matches(text, spans, tree, exact=False):
     singles -= {stem(word) for phrase in phrases for word, _ in phrase}
     prefixes = tuple(term.text.lower() for term in terms if isinstance(term, Prefix))
     tokens = [(match.start(), match.end(), match.group().lower()) for match in _WORD.finditer(text)]
-    stems = [stem(word) for _, _, word in tokens]
     kept = []
     for phrase in phrases:
         size = len(phrase)
         wanted = [(word if literal else stem(word), literal) for word, literal in phrase]
         for at in range(len(tokens) - size + 1):
             if all(
-                (tokens[at + k][2] if literal else stems[at + k]) == word for k, (word, literal) in enumerate(wanted)
+                (tokens[at + k][2] if literal else stem(tokens[at + k][2])) == word
+                for k, (word, literal) in enumerate(wanted)
             ):
                 kept.append((tokens[at][0], tokens[at + size - 1][1]))
     in_phrase = list(kept)

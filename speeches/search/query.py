@@ -5,6 +5,7 @@ malformed input: unbalanced quotes and brackets are closed, dangling operators a
 refuses what cannot be searched, with a message the search page shows as it is.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -276,5 +277,7 @@ def replace_words(text, corrections):
 STEMMERS = {"en": stemmer_for_language("en"), "ru": stemmer_for_language("ru")}
 
 
+# Snippets stem every word of the paragraphs they show, and the same words come back search after search.
+@functools.lru_cache(maxsize=65536)
 def stem(word):
     return STEMMERS["ru" if has_cyrillic(word) else "en"](word)
