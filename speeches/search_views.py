@@ -7,7 +7,7 @@ from . import search as search_index
 from .filters import SpeechFilter
 from .forms import SearchForm
 from .models import Speech
-from .search import QueryError, SearchParams, parse_query
+from .search import QueryError, SearchParams, as_phrase, only_common_words, parse_query
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,11 @@ def search(request):
         return render(request, "speeches/search.html", context, status=400)
     if tree is None:
         context["name_lists"] = filterset.name_lists(speaker=None, venue=None)
+        return render(request, "speeches/search.html", context)
+    if only_common_words(tree):
+        # Nothing would be searched: say so, and offer the same words as a phrase, which is searched word for word.
+        context["phrase"] = as_phrase(tree)
+        context["phrase_url"] = _with(request, q=context["phrase"], page=None)
         return render(request, "speeches/search.html", context)
 
     data = filterset.form.cleaned_data

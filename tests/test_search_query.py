@@ -1,6 +1,19 @@
 import pytest
 
-from speeches.search.query import And, Not, Or, Phrase, Prefix, QueryError, Word, parse_query
+from speeches.search.query import (
+    And,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    QueryError,
+    Word,
+    as_phrase,
+    only_common_words,
+    parse_query,
+    proximity_runs,
+    replace_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -43,3 +56,42 @@ def test_parse_query_refuses_what_cannot_be_searched(text, message):
     with pytest.raises(QueryError) as error:
         parse_query(text)
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "common", "phrase"),
+    [
+        ("the", True, '"the"'),
+        ("to be or not to be", True, '"to be or not to be"'),
+        ("the -union", True, '"the"'),
+        ("и в", True, '"и в"'),
+        ("the union", False, '"the union"'),
+        ('"the"', False, '"the"'),
+        ("the*", False, '"the"'),
+    ],
+)
+def test_only_common_words_are_not_searched_alone(text, common, phrase):
+    tree = parse_query(text)
+    assert only_common_words(tree) is common
+    assert as_phrase(tree) == phrase
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("union state", [("union", "state")]),
+        ("the Union of States", [("union", "states")]),
+        ("energy security -oil", [("energy", "security")]),
+        ("union state OR trade volume", [("union", "state"), ("trade", "volume")]),
+        ('"union state" belarus', []),
+        ("sanctions", []),
+        ("Diaz-Canel visit", []),
+    ],
+)
+def test_proximity_runs_are_the_searched_words_of_each_and(text, runs):
+    assert list(proximity_runs(parse_query(text))) == runs
+
+
+def test_replace_words_leaves_quotes_operators_and_brackets_as_typed():
+    corrections = {"sanctoins": "sanctions"}
+    assert replace_words('(sanctoins OR "sanctoins") AND -x', corrections) == '(sanctions OR "sanctoins") AND -x'

@@ -10,7 +10,6 @@ The index is disposable: ``rebuild()`` recreates it from the database at any tim
 import contextlib
 import datetime
 import logging
-import re
 import threading
 from dataclasses import dataclass, field
 
@@ -20,7 +19,7 @@ from django.db.models import Prefetch
 
 from speeches.models import IndexUpdate, Paragraph, Speaker, Speech, Venue
 
-from .query import QueryError, parse_query  # noqa: F401  (part of the interface)
+from .query import QueryError, as_phrase, only_common_words, parse_query, replace_words  # noqa: F401  (the interface)
 
 logger = logging.getLogger(__name__)
 
@@ -226,8 +225,7 @@ def _suggestion(text, corrections):
     """The reader's query with each misspelt word replaced, or "" when nothing is misspelt."""
     if not corrections:
         return ""
-    pattern = re.compile(r"\b(" + "|".join(re.escape(word) for word in corrections) + r")\b")
-    return pattern.sub(lambda match: corrections[match.group(1)], text)
+    return replace_words(text, corrections)
 
 
 def _top(counts, queryset, limit=10):

@@ -8,10 +8,8 @@ import re
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from whoosh.analysis import STOP_WORDS
-from whoosh.lang.stopwords import stoplists
 
-from .query import Phrase, Prefix, Word, positive_terms, stem
+from .query import Phrase, Prefix, Word, is_common, positive_terms, stem, words
 
 SNIPPET_LENGTH = 280
 
@@ -66,45 +64,49 @@ def spans_from_markers(marked):
     return "".join(text), spans
 
 
-_WORD = re.compile(r"\w+")
-_STOP_WORDS = STOP_WORDS | frozenset(stoplists["ru"])
-# Between two words of a phrase a text may have punctuation and up to two stop words ("Union of States").
-_PHRASE_GAP = re.compile(r"[\W_]*(?:\w+[\W_]+){0,2}")
+_WORD = re.compile(r"[^\W_]+")
 
 
-def keep_phrase_matches(text, spans, tree):
-    """Keep a phrase's marks only where its words follow one another; marks of single words stay.
+def keep_phrase_matches(text, spans, tree, exact=False):
+    """Mark a phrase only where all its words follow one another, common words included; marks of single words stay.
 
-    A database headline marks every word that matches any word of the query, so "Union State" would
-    also light up the "State" of "State Duma".
+    A database headline marks every word that matches any word of the query, and never a common word, so
+    "Union State" would also light up the "State" of "State Duma", and "to be or not to be" nothing at all.
     """
     terms = list(positive_terms(tree))
-    phrases = []
-    for term in terms:
-        if isinstance(term, Phrase):
-            words = [stem(w) for w in _WORD.findall(term.text.lower()) if w not in _STOP_WORDS]
-            if len(words) > 1:
-                phrases.append(words)
+    phrases = [
+        [(word, is_common(word) or exact) for word in words(term.text)]
+        for term in terms
+        if isinstance(term, Phrase) and len(words(term.text)) > 1
+    ]
     if not phrases:
         return spans
-    singles = {stem(w) for term in terms if isinstance(term, (Word, Phrase)) for w in _WORD.findall(term.text.lower())}
-    singles -= {w for words in phrases for w in words}
+    singles = {
+        stem(word)
+        for term in terms
+        if isinstance(term, (Word, Phrase))
+        for word in words(term.text)
+        if isinstance(term, Phrase) or not is_common(word)
+    }
+    singles -= {stem(word) for phrase in phrases for word, _ in phrase}
     prefixes = tuple(term.text.lower() for term in terms if isinstance(term, Prefix))
-    marked = [(start, end, stem(text[start:end].lower())) for start, end in sorted(spans)]
-    kept, in_phrase = [], set()
-    for words in phrases:
-        size = len(words)
-        for at in range(len(marked) - size + 1):
-            run = marked[at : at + size]
-            if all(run[k][2] == words[k] for k in range(size)) and all(
-                _PHRASE_GAP.fullmatch(text[run[k][1] : run[k + 1][0]]) for k in range(size - 1)
+    tokens = [(match.start(), match.end(), match.group().lower()) for match in _WORD.finditer(text)]
+    kept = []
+    for phrase in phrases:
+        size = len(phrase)
+        wanted = [(word if literal else stem(word), literal) for word, literal in phrase]
+        for at in range(len(tokens) - size + 1):
+            if all(
+                (tokens[at + k][2] if literal else stem(tokens[at + k][2])) == word
+                for k, (word, literal) in enumerate(wanted)
             ):
-                kept.append((run[0][0], run[-1][1]))
-                in_phrase.update(range(at, at + size))
-    for index, (start, end, word_stem) in enumerate(marked):
-        if index not in in_phrase and (
-            word_stem in singles or (prefixes and text[start:end].lower().startswith(prefixes))
-        ):
+                kept.append((tokens[at][0], tokens[at + size - 1][1]))
+    in_phrase = list(kept)
+    for start, end in sorted(spans):
+        if any(s <= start and end <= e for s, e in in_phrase):
+            continue
+        word = text[start:end].lower()
+        if stem(word) in singles or (prefixes and word.startswith(prefixes)):
             kept.append((start, end))
     return kept
 

@@ -11,16 +11,19 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Max, Q, TextField, Value, When
-from django.db.models.functions import Concat, ExtractYear, Replace
+from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, TextField, Value, When
+from django.db.models.functions import Coalesce, Concat, ExtractYear, Replace
 
 from speeches.models import Paragraph, ParagraphSearch, SearchWord, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs
 from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, spans_from_markers
-from .query import And, Not, Or, Phrase, Prefix, Word, plain_words
+from .query import And, Not, Or, Phrase, Prefix, Word, correctable_words, is_common, proximity_runs, stem, words
+from .ranking import APART, NEAR, NEAR_ONE_ANOTHER, SIDE_BY_SIDE, TIER_STEP, TITLE_SHARE
 
 CONFIGS = {"en": "english", "ru": "russian"}
+# ts_rank's normalization 32 squeezes a rank into [0, 1): rank / (rank + 1).
+SQUEEZED = 32
 # The advisory lock key that serialises index updates across processes (any constant of our own).
 INDEX_LOCK = 7_262_011
 
@@ -95,20 +98,26 @@ class PostgresBackend:
     # Reading
 
     def _match(self, params):
-        """The filter matching the query, and the rank expression, on ParagraphSearch rows."""
+        """The filter matching the query, a row's closeness tier and its score (see ranking), on ParagraphSearch."""
         if params.exact:
-            query = compile_query(params.query, "simple")
-            return Q(exact=query), SearchRank(F("exact"), query)
-        english, russian = compile_query(params.query, "english"), compile_query(params.query, "russian")
-        match = Q(language="ru", vector=russian) | (~Q(language="ru") & Q(vector=english))
-        rank = Case(
-            When(language="ru", then=SearchRank(F("vector"), russian)), default=SearchRank(F("vector"), english)
-        )
-        return match, rank
+            match = compile_condition(params.query, "simple", exact=True)
+            return _or_nothing(match), _tier(params.query, "exact", "simple"), _score(params.query, "exact", "simple")
+        english, russian = compile_condition(params.query, "english"), compile_condition(params.query, "russian")
+        match = (Q(language="ru") & _or_nothing(russian)) | (~Q(language="ru") & _or_nothing(english))
+
+        def by_language(expression, output_field):
+            return Case(
+                When(language="ru", then=expression(params.query, "vector", "russian")),
+                default=expression(params.query, "vector", "english"),
+                output_field=output_field,
+            )
+
+        return match, by_language(_tier, IntegerField()), by_language(_score, FloatField())
 
     def search(self, params):
         self._require_postgres()
-        match, rank = self._match(params)
+        match, tier, score = self._match(params)
+        key = Value(float(TIER_STEP)) * tier + score
         filters = {
             "speaker": params.speaker,
             "venue": params.venue,
@@ -135,12 +144,13 @@ class PostgresBackend:
         elif params.sort == "oldest":
             speeches = speeches.order_by("day", "speech")
         else:
-            speeches = speeches.annotate(best=Max(rank)).order_by("-best", "-day", "-speech")
+            title = Coalesce(Max(Case(When(position=0, then=score), output_field=FloatField())), 0.0)
+            speeches = speeches.annotate(best=Max(key) + TITLE_SHARE * title).order_by("-best", "-day", "-speech")
         page = speeches[params.offset : params.offset + params.per_page]
         matches.speech_ids = [row["speech"] for row in page]
 
         best = {}
-        top = rows.filter(speech__in=matches.speech_ids).annotate(score=rank).order_by("speech", "-score", "position")
+        top = rows.filter(speech__in=matches.speech_ids).annotate(score=key).order_by("speech", "-score", "position")
         for sid, position in top.values_list("speech", "position"):
             positions = best.setdefault(sid, [])
             if len(positions) < PARAGRAPHS_PER_SPEECH:
@@ -153,14 +163,16 @@ class PostgresBackend:
     def _headline(self, expression, params, language="speech__language"):
         text = Replace(Replace(expression, Value(START), Value("")), Value(STOP), Value(""))
         options = {"start_sel": START, "stop_sel": STOP, "highlight_all": True}
+
+        def headline(config):
+            query = compile_query(params.query, config)
+            # Nothing but common words in quotes: keep_phrase_matches marks the phrase.
+            return text if query is None else SearchHeadline(text, query, config=config, **options)
+
         if params.exact:
-            return SearchHeadline(text, compile_query(params.query, "simple"), config="simple", **options)
+            return headline("simple")
         return Case(
-            When(
-                **{language: "ru"},
-                then=SearchHeadline(text, compile_query(params.query, "russian"), config="russian", **options),
-            ),
-            default=SearchHeadline(text, compile_query(params.query, "english"), config="english", **options),
+            When(**{language: "ru"}, then=headline("russian")), default=headline("english"), output_field=TextField()
         )
 
     def _snippets(self, params, best):
@@ -194,14 +206,14 @@ class PostgresBackend:
             for pos in positions:
                 if (sid, pos) in marked and (pos == 0 or (sid, pos) in paragraphs):
                     text, spans = spans_from_markers(marked[(sid, pos)])
-                    spans = keep_phrase_matches(text, spans, params.query)
+                    spans = keep_phrase_matches(text, spans, params.query, params.exact)
                     result[sid].append((pos, snippet(text.strip(), _shift(text, spans)), paragraphs.get((sid, pos))))
         return result
 
     def _suggestion(self, params):
         corrections = {}
         with connection.cursor() as cursor:
-            for word in plain_words(params.query):
+            for word in correctable_words(params.query):
                 lowered = word.lower()
                 cursor.execute(
                     f"SELECT EXISTS (SELECT 1 FROM {SearchWord._meta.db_table} WHERE word = %s)"
@@ -231,7 +243,7 @@ class PostgresBackend:
         result = {}
         for position, marked in rows:
             text, spans = spans_from_markers(marked)
-            spans = keep_phrase_matches(text, spans, params.query)
+            spans = keep_phrase_matches(text, spans, params.query, params.exact)
             if spans:
                 result[position] = mark_spans(text, spans)
         return result
@@ -265,19 +277,128 @@ def _shift(text, spans):
 
 
 def compile_query(node, config):
-    """Turn a parsed query into a tsquery expression for one text search configuration."""
+    """Turn a parsed query into a tsquery expression for one configuration, for ranks and headlines (None: no words).
+
+    Common words outside quotes are left out, as in matching.
+    """
     if isinstance(node, Word):
+        if _only_common(node.text):
+            return None
         return SearchQuery(node.text, config=config, search_type="plain")
     if isinstance(node, Phrase):
+        if config != "simple" and _only_common(node.text):
+            return None  # the configuration would drop every word
         return SearchQuery(node.text, config=config, search_type="phrase")
     if isinstance(node, Prefix):
-        stem = re.sub(r"\W", "", node.text)
-        return SearchQuery(f"{stem}:*", config=config, search_type="raw")
+        return _prefix(node, config)
     if isinstance(node, Not):
-        return ~compile_query(node.child, config)
-    children = [compile_query(child, config) for child in node.children]
+        child = compile_query(node.child, config)
+        return ~child if child is not None else None
+    children = [c for c in (compile_query(child, config) for child in node.children) if c is not None]
+    if not children:
+        return None
     if isinstance(node, And):
         return reduce(lambda a, b: a & b, children)
     if isinstance(node, Or):
         return reduce(lambda a, b: a | b, children)
     raise TypeError(node)
+
+
+def compile_condition(node, config, exact=False):
+    """Turn a parsed query into a filter on ParagraphSearch rows for one configuration; None when nothing is searched.
+
+    A phrase matches every one of its words in order, common ones included: the configuration's vector finds its
+    words' forms in place, and the 'simple' vector, which keeps every word, checks the common words between them.
+    """
+    column = "exact" if exact else "vector"
+    if isinstance(node, Word):
+        if _only_common(node.text):
+            return None
+        return Q(**{column: SearchQuery(node.text, config=config, search_type="plain")})
+    if isinstance(node, Phrase):
+        if exact:
+            return Q(exact=SearchQuery(node.text, config="simple", search_type="phrase"))
+        condition = None
+        if not _only_common(node.text):
+            condition = Q(vector=SearchQuery(node.text, config=config, search_type="phrase"))
+        if any(is_common(word) for word in words(node.text)):
+            check = Q(exact=_common_words_in_place(node.text))
+            condition = check if condition is None else condition & check
+        return condition
+    if isinstance(node, Prefix):
+        return Q(**{column: _prefix(node, config)})
+    if isinstance(node, Not):
+        child = compile_condition(node.child, config, exact)
+        return ~child if child is not None else None
+    compiled = [(child, compile_condition(child, config, exact)) for child in node.children]
+    children = [condition for _, condition in compiled if condition is not None]
+    if isinstance(node, Or):
+        # An alternative of common words only must not make the whole match everything.
+        return reduce(lambda a, b: a | b, children) if children else Q(pk__in=[])
+    if isinstance(node, And):
+        if not any(condition is not None and not isinstance(child, Not) for child, condition in compiled):
+            return None  # nothing but excluded words left
+        return reduce(lambda a, b: a & b, children)
+    raise TypeError(node)
+
+
+def _or_nothing(condition):
+    # Nothing to search for: no row matches.
+    return Q(pk__in=[]) if condition is None else condition
+
+
+def _only_common(text):
+    return all(is_common(word) for word in words(text))
+
+
+def _prefix(node, config):
+    stem_ = re.sub(r"\W", "", node.text)
+    return SearchQuery(f"{stem_}:*", config=config, search_type="raw")
+
+
+# PostgreSQL's parser keeps "U.S.", "3.5", "a/b" and "co-op" whole (and adds the parts of "co-op"), unlike a split at
+# every letter or digit run.
+_JOINED = re.compile(r"[^\W_][-./@][^\W_]")
+
+
+def _common_words_in_place(text):
+    """A 'simple' tsquery for a phrase: its common words as typed, each other word by the start of its stem."""
+    if _JOINED.search(text):
+        return SearchQuery(text, config="simple", search_type="phrase")  # every word as typed
+    parts = [f"'{word}'" if is_common(word) else f"'{_stem_start(word)}':*" for word in words(text)]
+    return SearchQuery(" <-> ".join(parts), config="simple", search_type="raw")
+
+
+def _stem_start(word):
+    """What a word shares with its stem ("happy", "happi": "happ"): the start of every form with that stem."""
+    root = stem(word)
+    size = 0
+    while size < min(len(word), len(root)) and word[size] == root[size]:
+        size += 1
+    return word[:size] or word
+
+
+def _score(tree, column, config):
+    """A row's score in [0, 1): its rank for the query's words."""
+    query = compile_query(tree, "simple" if column == "exact" else config)
+    return Value(0.0) if query is None else SearchRank(F(column), query, normalization=SQUEEZED)
+
+
+def _tier(tree, column, config):
+    """A row's closeness tier (see ranking): how near one another the query's words stand in it."""
+    runs = list(proximity_runs(tree))
+    if not runs:
+        return Value(APART)
+    side_by_side = " | ".join("(" + " <-> ".join(f"'{word}'" for word in run) + ")" for run in runs)
+    near = " | ".join("(" + " & ".join(_near(a, b) for a, b in zip(run, run[1:], strict=False)) + ")" for run in runs)
+    return Case(
+        When(Q(**{column: SearchQuery(side_by_side, config=config, search_type="raw")}), then=Value(SIDE_BY_SIDE)),
+        When(Q(**{column: SearchQuery(near, config=config, search_type="raw")}), then=Value(NEAR_ONE_ANOTHER)),
+        default=Value(APART),
+    )
+
+
+def _near(a, b):
+    """A tsquery matching two words at most NEAR positions apart, in either order."""
+    pairs = [f"'{x}' <{distance}> '{y}'" for distance in range(1, NEAR + 1) for x, y in ((a, b), (b, a))]
+    return "(" + " | ".join(pairs) + ")"

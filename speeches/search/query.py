@@ -5,16 +5,23 @@ malformed input: unbalanced quotes and brackets are closed, dangling operators a
 refuses what cannot be searched, with a message the search page shows as it is.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from whoosh.lang import stemmer_for_language
+from whoosh.lang.stopwords import stoplists
 
 from speeches.models import has_cyrillic
 
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_TERMS = 40
+
+# Words too common to search for on their own ("the", "и"): the Snowball lists, which are also the stop words of
+# PostgreSQL's 'english' and 'russian' configurations, so that every backend leaves out the same words. Inside a
+# quoted phrase they still count.
+COMMON_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["ru"])
 
 
 class QueryError(ValueError):
@@ -199,15 +206,78 @@ def positive_terms(node):
 
 
 def plain_words(node):
-    """Yield the single words of the query, for spelling suggestions."""
+    """Yield the single words of the query."""
     for term in positive_terms(node):
         if isinstance(term, Word):
             yield term.text
+
+
+_LETTERS_OR_DIGITS = re.compile(r"[^\W_]+")
+
+
+def words(text):
+    """The lowercase words of a text: its runs of letters and digits."""
+    return _LETTERS_OR_DIGITS.findall(text.lower())
+
+
+def is_common(word):
+    return word.lower() in COMMON_WORDS
+
+
+def only_common_words(tree):
+    """Whether everything the query looks for is common words outside quotes, which are not searched alone."""
+    terms = list(positive_terms(tree))
+    return all(isinstance(term, Word) and all(is_common(word) for word in words(term.text)) for term in terms)
+
+
+def as_phrase(tree):
+    """The words the query looks for, as one quoted phrase."""
+    return '"' + " ".join(term.text for term in positive_terms(tree)) + '"'
+
+
+def proximity_runs(node):
+    """Yield, for each AND of the query, its searched single words in the order typed, when there are two or more.
+
+    Ranking puts the paragraphs where a run's words stand side by side, or near one another, first.
+    """
+    if isinstance(node, Or):
+        for child in node.children:
+            yield from proximity_runs(child)
+    elif isinstance(node, And):
+        run = tuple(
+            child.text.lower()
+            for child in node.children
+            if isinstance(child, Word) and _LETTERS_OR_DIGITS.fullmatch(child.text) and not is_common(child.text)
+        )
+        if len(run) > 1:
+            yield run
+        for child in node.children:
+            if isinstance(child, (And, Or)):
+                yield from proximity_runs(child)
+
+
+def correctable_words(node):
+    """Yield the query's words that "did you mean" may correct: letters only (no digits), and no common words."""
+    for word in plain_words(node):
+        if word.isalpha() and not is_common(word):
+            yield word
+
+
+def replace_words(text, corrections):
+    """Return what the reader typed with the words in corrections replaced, outside quotes; the rest stays as typed."""
+    pieces, at = [], 0
+    for match in _TOKENS.finditer(text):
+        if match.lastgroup == "word" and match.group() in corrections:
+            pieces += [text[at : match.start()], corrections[match.group()]]
+            at = match.end()
+    return "".join(pieces) + text[at:]
 
 
 # Russian stemming only for Cyrillic words: the Russian stemmer mangles Latin-script ones ("body" -> "bod").
 STEMMERS = {"en": stemmer_for_language("en"), "ru": stemmer_for_language("ru")}
 
 
+# Snippets stem every word of the paragraphs they show, and the same words come back search after search.
+@functools.lru_cache(maxsize=65536)
 def stem(word):
     return STEMMERS["ru" if has_cyrillic(word) else "en"](word)

@@ -23,20 +23,37 @@ from pathlib import Path
 
 from whoosh import columns, fields, index
 from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
-from whoosh.lang.stopwords import stoplists
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.query.spans import SpanNear
+from whoosh.reading import TermNotFound
 
 from speeches.models import Paragraph, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, compare_with_database, load_paragraphs, speeches_for_index, stamp
 from .highlight import mark_spans, snippet
-from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_terms, stem
+from .query import (
+    COMMON_WORDS,
+    And,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Word,
+    correctable_words,
+    is_common,
+    positive_terms,
+    proximity_runs,
+    stem,
+)
+from .ranking import APART, closeness, paragraph_key, speech_order, squeeze
 
 # One field of unstemmed words, with positions. Stemmed search expands a query word to every indexed word
 # with the same stem (read from the lexicon, cached per segment), so "exact words" needs no second field
-# and indexing costs half as much.
-WORDS = RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=STOP_WORDS | stoplists["ru"])
-COMMON_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["ru"])
+# and indexing costs half as much. Every word is indexed, common ones too, so that a quoted phrase matches
+# each of its words in place ("to be or not to be"); words outside quotes leave the common ones out.
+WORDS = RegexTokenizer() | LowercaseFilter()
+SEARCHED_WORDS = WORDS | StopFilter(stoplist=COMMON_WORDS, minsize=1)
+TYPICAL_SCORE = 8.0  # about the median BM25F score of a paragraph matching two words, on the English transcripts
 
 SCHEMA = fields.Schema(
     speech=fields.ID(),
@@ -270,24 +287,28 @@ class WhooshBackend:
         with self._lock:
             searcher = self._get_searcher()
             forms = self._stem_forms(searcher)
-            query = compile_query(params.query, params.exact, forms)
+            query = compile_query(params.query, params.exact, forms, searcher.reader())
             if query is None or query is wq.NullQuery or not searcher.doc_count():
                 return Matches(suggestion=self._suggestion(searcher, params))
             metas = self._doc_metas(searcher)
             keep = _meta_filter(params)
-            matches, best = self._collect(searcher, query, params, metas, keep)
+            matches, best = self._collect(searcher, query, params, metas, keep, forms)
             if matches.total < 5:
                 matches.suggestion = self._suggestion(searcher, params)
             highlighter = Highlighter(params.query, params.exact, forms)
         return _with_snippets(matches, best, highlighter)
 
-    def _collect(self, searcher, query, params, metas, keep):
+    def _collect(self, searcher, query, params, metas, keep, forms):
         # One scored pass over every match, best first (measured faster than an unscored pass for counts
-        # plus scored passes for the order and the snippets): speeches rank by their best paragraph.
-        docs = [doc for doc in searcher.search(query, limit=None).docs() if keep(metas[doc])]
+        # plus scored passes for the order and the snippets).
+        scored = [(doc, score) for doc, score in searcher.search(query, limit=None).items() if keep(metas[doc])]
+        docs = [doc for doc, _ in scored]
         matches = _aggregate(docs, metas)
         if params.sort == "relevance":
-            order = list(dict.fromkeys(metas[doc][0] for doc in docs))
+            tiers = _closeness(searcher, sorted(docs), params, forms)
+            keys = {doc: paragraph_key(tiers.get(doc, APART), squeeze(score, TYPICAL_SCORE)) for doc, score in scored}
+            docs.sort(key=lambda doc: -keys[doc])  # stable: equal keys keep the score order
+            order = speech_order((metas[doc][0], metas[doc][1], metas[doc][3], keys[doc]) for doc in docs)
         else:
             days = {metas[doc][0]: metas[doc][3] for doc in docs}
             order = sorted(days, key=lambda sid: (days[sid], sid), reverse=params.sort == "newest")
@@ -307,7 +328,7 @@ class WhooshBackend:
             return {}
         reader = searcher.reader()
         corrections = {}
-        for word in plain_words(params.query):
+        for word in correctable_words(params.query):
             lowered = word.lower()
             if not reader.doc_frequency("words", lowered) and stem(lowered) not in self._stem_forms(searcher):
                 suggestions = searcher.suggest("words", lowered, limit=1, maxdist=2, prefix=1)
@@ -421,13 +442,15 @@ class Highlighter:
         for term in positive_terms(tree):
             if isinstance(term, Prefix):
                 prefixes.append(term.text)
-                continue
-            words = [{token.text} if exact else set(forms.get(stem(token.text), ())) for token in WORDS(term.text)]
-            if isinstance(term, Phrase) and len(words) > 1:
-                self.phrases.append(words)
+            elif isinstance(term, Phrase):
+                words = _phrase_words(term.text, exact, forms)
+                if len(words) > 1:
+                    self.phrases.append(words)
+                elif words:
+                    self.terms.update(words[0])
             else:
-                for alternatives in words:
-                    self.terms.update(alternatives)
+                for word in _searched_words(term.text):
+                    self.terms.update(_forms(word, exact, forms))
         self.prefixes = tuple(prefixes)
 
     def spans(self, text, language=None):
@@ -447,36 +470,85 @@ class Highlighter:
         return found
 
 
-def compile_query(node, exact, forms):
+def _searched_words(text):
+    """The words of a query word outside quotes that are searched: common words are left out."""
+    return [token.text for token in SEARCHED_WORDS(text)]
+
+
+def _forms(word, exact, forms):
+    """The indexed words a query word matches: itself when exact, else every indexed word with its stem."""
+    return [word] if exact else sorted(forms.get(stem(word), ()))
+
+
+def _phrase_words(text, exact, forms):
+    """For each word of a phrase, the indexed words it matches; a common word matches only itself."""
+    return [[word] if is_common(word) else _forms(word, exact, forms) for word in (t.text for t in WORDS(text))]
+
+
+def _closeness(searcher, docs, params, forms):
+    """{document: tier} for the documents (in ascending order) where some run of the query's words stands close."""
+    tiers = {}
+    for run in proximity_runs(params.query):
+        positions = [_positions(searcher, _forms(word, params.exact, forms), docs) for word in run]
+        for doc in docs:
+            tier = closeness([found.get(doc, ()) for found in positions])
+            if tier > tiers.get(doc, APART):
+                tiers[doc] = tier
+    return tiers
+
+
+def _positions(searcher, words, docs):
+    """{document: positions of any of these words} for the documents (in ascending order) that have them."""
+    found = {}
+    for word in words:
+        try:
+            postings = searcher.postings("words", word)
+        except TermNotFound:
+            continue
+        for doc in docs:
+            if postings.is_active() and postings.id() < doc:
+                postings.skip_to(doc)
+            if not postings.is_active():
+                break  # past this word's last document
+            if postings.id() == doc:
+                found.setdefault(doc, []).extend(postings.value_as("positions"))
+    return found
+
+
+def compile_query(node, exact, forms, reader):
     """Turn a parsed query into a Whoosh query; without exact, each word matches every form of its stem."""
-    return _compile(node, exact, forms)
+    return _compile(node, exact, forms, reader)
 
 
-def _compile(node, exact, forms):
+def _compile(node, exact, forms, reader):
     if isinstance(node, (Word, Phrase)):
-        words = [token.text for token in WORDS(node.text)]
-        if not words:
-            return None  # only stop words: no constraint
-        if exact:
-            alternatives = [[word] for word in words]
+        if isinstance(node, Phrase):
+            alternatives = _phrase_words(node.text, exact, forms)
+            with_common_words = any(is_common(token.text) for token in WORDS(node.text))
         else:
-            alternatives = [sorted(forms.get(stem(word), ())) for word in words]
-            if not all(alternatives):
-                return wq.NullQuery  # a word no transcript contains
+            alternatives = [_forms(word, exact, forms) for word in _searched_words(node.text)]
+            with_common_words = False
+        if not alternatives:
+            return None  # only common words outside quotes: no constraint
+        if not all(alternatives):
+            return wq.NullQuery  # a word no transcript contains
+        words = [_either([wq.Term("words", form) for form in forms_]) for forms_ in alternatives]
         if len(words) == 1:
-            return _either([wq.Term("words", form) for form in alternatives[0]])
+            return words[0]
+        if with_common_words:
+            return _phrase_from_rarest(words, reader)
         if all(len(forms_) == 1 for forms_ in alternatives):
             return wq.Phrase("words", [forms_[0] for forms_ in alternatives])
-        return wq.Sequence([_either([wq.Term("words", form) for form in forms_]) for forms_ in alternatives])
+        return wq.Sequence(words)
     if isinstance(node, Prefix):
         return wq.Prefix("words", node.text)
     if isinstance(node, Not):
-        child = _compile(node.child, exact, forms)
+        child = _compile(node.child, exact, forms, reader)
         return wq.Not(child) if child is not None and child is not wq.NullQuery else None
-    children = [c for c in (_compile(child, exact, forms) for child in node.children) if c is not None]
+    children = [c for c in (_compile(child, exact, forms, reader) for child in node.children) if c is not None]
     if isinstance(node, Or):
         children = [c for c in children if c is not wq.NullQuery]
-        # An alternative that cannot match (a stop word) must not turn "A OR the" into "not A".
+        # An alternative that cannot match (a common word) must not turn "A OR the" into "not A".
         children = [c for c in children if not isinstance(c, wq.Not)] or children
         return _either(children) if children else wq.NullQuery
     if isinstance(node, And):
@@ -486,6 +558,28 @@ def _compile(node, exact, forms):
             return None
         return children[0] if len(children) == 1 else wq.And(children)
     raise TypeError(node)
+
+
+def _phrase_from_rarest(words, reader):
+    """A phrase grown word by word from its rarest word outwards, the rarer neighbour first.
+
+    Whoosh matches a phrase through pairs of its words, the first two first; with common words there ("and it is
+    pleasing to note") the first pairs are in most paragraphs, and checking every one of them is slow. Grown from
+    the rarest word, each step only looks at the paragraphs that matched so far.
+    """
+
+    def frequency(query):
+        return sum(reader.doc_frequency(field, text) for field, text in query.iter_all_terms())
+
+    counts = [frequency(word) for word in words]
+    at = min(range(len(words)), key=counts.__getitem__)
+    phrase, left, right = words[at], at - 1, at + 1
+    while left >= 0 or right < len(words):
+        if right < len(words) and (left < 0 or counts[right] <= counts[left]):
+            phrase, right = SpanNear(phrase, words[right]), right + 1
+        else:
+            phrase, left = SpanNear(words[left], phrase), left - 1
+    return phrase
 
 
 def _either(alternatives):
