@@ -9,7 +9,8 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .query import Phrase, Prefix, Word, is_common, positive_terms, stem, words
+from .query import Phrase, Prefix, Word, positive_terms
+from .text import is_common, stem, words
 
 SNIPPET_LENGTH = 280
 

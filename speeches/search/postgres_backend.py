@@ -18,8 +18,9 @@ from speeches.models import Paragraph, ParagraphSearch, SearchWord, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs
 from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, spans_from_markers
-from .query import And, Not, Or, Phrase, Prefix, Word, correctable_words, is_common, proximity_runs, stem, words
+from .query import And, Not, Or, Phrase, Prefix, Word, correctable_words, proximity_runs
 from .ranking import APART, NEAR, NEAR_ONE_ANOTHER, SIDE_BY_SIDE, TIER_STEP, TITLE_SHARE
+from .text import is_common, stem, words
 
 CONFIGS = {"en": "english", "ru": "russian"}
 # ts_rank's normalization 32 squeezes a rank into [0, 1): rank / (rank + 1).

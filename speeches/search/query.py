@@ -5,23 +5,14 @@ malformed input: unbalanced quotes and brackets are closed, dangling operators a
 refuses what cannot be searched, with a message the search page shows as it is.
 """
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from whoosh.lang import stemmer_for_language
-from whoosh.lang.stopwords import stoplists
-
-from speeches.models import has_cyrillic
+from .text import is_common, is_word, words
 
 MAX_QUERY_LENGTH = 500
 MAX_QUERY_TERMS = 40
-
-# Words too common to search for on their own ("the", "и"): the Snowball lists, which are also the stop words of
-# PostgreSQL's 'english' and 'russian' configurations, so that every backend leaves out the same words. Inside a
-# quoted phrase they still count.
-COMMON_WORDS = frozenset(stoplists["en"]) | frozenset(stoplists["ru"])
 
 
 class QueryError(ValueError):
@@ -212,18 +203,6 @@ def plain_words(node):
             yield term.text
 
 
-_LETTERS_OR_DIGITS = re.compile(r"[^\W_]+")
-
-
-def words(text):
-    """The lowercase words of a text: its runs of letters and digits."""
-    return _LETTERS_OR_DIGITS.findall(text.lower())
-
-
-def is_common(word):
-    return word.lower() in COMMON_WORDS
-
-
 def only_common_words(tree):
     """Whether everything the query looks for is common words outside quotes, which are not searched alone."""
     terms = list(positive_terms(tree))
@@ -247,7 +226,7 @@ def proximity_runs(node):
         run = tuple(
             child.text.lower()
             for child in node.children
-            if isinstance(child, Word) and _LETTERS_OR_DIGITS.fullmatch(child.text) and not is_common(child.text)
+            if isinstance(child, Word) and is_word(child.text) and not is_common(child.text)
         )
         if len(run) > 1:
             yield run
@@ -271,13 +250,3 @@ def replace_words(text, corrections):
             pieces += [text[at : match.start()], corrections[match.group()]]
             at = match.end()
     return "".join(pieces) + text[at:]
-
-
-# Russian stemming only for Cyrillic words: the Russian stemmer mangles Latin-script ones ("body" -> "bod").
-STEMMERS = {"en": stemmer_for_language("en"), "ru": stemmer_for_language("ru")}
-
-
-# Snippets stem every word of the paragraphs they show, and the same words come back search after search.
-@functools.lru_cache(maxsize=65536)
-def stem(word):
-    return STEMMERS["ru" if has_cyrillic(word) else "en"](word)

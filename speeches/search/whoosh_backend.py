@@ -31,21 +31,9 @@ from speeches.models import Paragraph, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, compare_with_database, load_paragraphs, speeches_for_index, stamp
 from .highlight import mark_spans, snippet
-from .query import (
-    COMMON_WORDS,
-    And,
-    Not,
-    Or,
-    Phrase,
-    Prefix,
-    Word,
-    correctable_words,
-    is_common,
-    positive_terms,
-    proximity_runs,
-    stem,
-)
+from .query import And, Not, Or, Phrase, Prefix, Word, correctable_words, positive_terms, proximity_runs
 from .ranking import APART, closeness, paragraph_key, speech_order, squeeze
+from .text import COMMON_WORDS, is_common, stem
 
 # One field of unstemmed words, with positions. Stemmed search expands a query word to every indexed word
 # with the same stem (read from the lexicon, cached per segment), so "exact words" needs no second field
