@@ -7,11 +7,13 @@ from . import search as search_index
 from .filters import SpeechFilter
 from .forms import SearchForm
 from .models import Speech
-from .search import QueryError, SearchParams, parse_query
+from .search import IndexUnavailable, QueryError, SearchParams, parse_query
 
 logger = logging.getLogger(__name__)
 
 CHART_WIDTH, CHART_HEIGHT = 640, 120
+# Seconds a reader (or a crawler) is asked to wait: about a rebuild of the index.
+RETRY_AFTER_REBUILD = 120
 
 
 def search(request):
@@ -49,7 +51,11 @@ def search(request):
         sort=data.get("sort") or "relevance",
         page=_page_number(request.GET.get("page")),
     )
-    results = search_index.search(params)
+    try:
+        results = search_index.search(params)
+    except IndexUnavailable as error:
+        logger.warning("Search unavailable: %s", error)
+        return _unavailable(request, context, "rebuilding", RETRY_AFTER_REBUILD)
     page_obj = Paginator(range(results.total), params.per_page).get_page(params.page)
     if page_obj.number != params.page and results.total:
         params.page = page_obj.number
@@ -63,6 +69,14 @@ def search(request):
         page_query=_with(request, page=None).lstrip("?"),
     )
     return render(request, "speeches/search.html", context)
+
+
+def _unavailable(request, context, reason, retry_after):
+    """Answer 503 with the search form and why searching failed, asking to come back later."""
+    context.update(unavailable=reason)
+    response = render(request, "speeches/search.html", context, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _page_number(value):
@@ -158,6 +172,8 @@ def speech_highlights(request, speech, paragraphs):
     params = SearchParams(query=tree, text=form.cleaned_data["q"], exact=form.cleaned_data["exact"])
     try:
         return search_index.highlight_speech(speech, paragraphs, params)
+    except IndexUnavailable:
+        return {}  # the search page says why; the transcript reads as well without highlights
     except Exception:  # the transcript is still worth reading without highlights
         logger.exception("Could not highlight speech %s", speech.pk)
         return {}
@@ -166,6 +182,8 @@ def speech_highlights(request, speech, paragraphs):
 def related_speeches(speech):
     try:
         return search_index.more_like(speech)
+    except IndexUnavailable:
+        return []  # the page is complete without suggestions, and the search page says why they are missing
     except Exception:  # the page is complete without suggestions
         logger.exception("Could not find speeches like %s", speech.pk)
         return []

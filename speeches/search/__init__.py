@@ -4,12 +4,14 @@ The backend is chosen by ``settings.SEARCH_BACKEND``: ``whoosh`` keeps an index 
 disk, ``postgres`` keeps search vectors in the shared database. Both index one document per
 paragraph (and one for the title and lead) and group hits by speech.
 
-The index is disposable: ``rebuild()`` recreates it from the database at any time.
+The index is disposable: ``rebuild()`` recreates it from the database at any time, and only a rebuild
+creates one.
 """
 
 import contextlib
 import datetime
 import logging
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from django.db.models import Prefetch
 
 from speeches.models import IndexUpdate, Paragraph, Speaker, Speech, Venue
 
+from .health import IndexUnavailable, require_documents
 from .query import QueryError, parse_query  # noqa: F401  (part of the interface)
 
 logger = logging.getLogger(__name__)
@@ -95,6 +98,16 @@ _backends = {}
 _backends_lock = threading.Lock()
 
 
+def _forget_backends():
+    # A forked child must not share the parent's open index files: reads through one file offset would interleave.
+    global _backends_lock
+    _backends_lock = threading.Lock()
+    _backends.clear()
+
+
+os.register_at_fork(after_in_child=_forget_backends)
+
+
 def get_backend():
     key = (settings.SEARCH_BACKEND, str(settings.SEARCH_INDEX_DIR))
     with _backends_lock:
@@ -108,9 +121,18 @@ def get_backend():
 
 
 def search(params):
-    """Run a search; raise QueryError for a query that cannot be searched."""
+    """Run a search; raise QueryError for a query that cannot be searched, IndexUnavailable when the index cannot."""
     matches = get_backend().search(params)
     return _results(matches, params)
+
+
+def unavailable():
+    """Return why search cannot answer (an IndexUnavailable), or None when it can."""
+    try:
+        require_documents(get_backend().status())
+    except IndexUnavailable as error:
+        return error
+    return None
 
 
 def index_speeches(ids):
@@ -312,6 +334,8 @@ def drain_when_committed():
 def _drain_logged(speech_ids=None):
     try:
         drain(speech_ids)
+    except IndexUnavailable as error:
+        logger.warning("%s The queued updates are kept for the next drain.", error)
     except Exception:  # the page that saved the speech must not fail; the rows stay queued for the next drain
         logger.exception("Could not update the search index; the queued updates are kept for the next drain")
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Concat, ExtractYear, Replace
 from speeches.models import Paragraph, ParagraphSearch, SearchWord, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs
+from .health import require_documents
 from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, spans_from_markers
 from .query import And, Not, Or, Phrase, Prefix, Word, plain_words
 
@@ -92,6 +93,13 @@ class PostgresBackend:
         rows = ParagraphSearch.objects.filter(position=0).values_list("speech_id", "updated")
         return {pk: updated.isoformat() for pk, updated in rows}
 
+    def status(self):
+        self._require_postgres()
+        return int(ParagraphSearch.objects.exists())
+
+    def warm(self):
+        pass  # nothing is loaded per process: the database keeps the index
+
     # Reading
 
     def _match(self, params):
@@ -123,6 +131,8 @@ class PostgresBackend:
             total=rows.values("speech").distinct().count(),
             paragraph_total=rows.count(),
         )
+        if not matches.total:
+            require_documents(ParagraphSearch.objects.exists())
         by_speech = Count("speech", distinct=True)
         matches.speakers = dict(rows.exclude(speaker=None).values_list("speaker").annotate(by_speech).order_by())
         matches.years = dict(rows.values_list(ExtractYear("date")).annotate(by_speech).order_by())

@@ -11,6 +11,7 @@ segment and kept in memory, so a query costs one scored pass over its matches.
 
 import datetime
 import fcntl
+import logging
 import os
 import shutil
 import sys
@@ -18,19 +19,23 @@ import tempfile
 import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from whoosh import columns, fields, index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.filedb.filestore import FileStorage
 from whoosh.lang.stopwords import stoplists
 
 from speeches.models import Paragraph, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, compare_with_database, load_paragraphs, speeches_for_index, stamp
+from .health import MISSING, IndexUnavailable, require_documents, unreadable
 from .highlight import mark_spans, snippet
 from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_terms, stem
+
+logger = logging.getLogger(__name__)
 
 # One field of unstemmed words, with positions. Stemmed search expands a query word to every indexed word
 # with the same stem (read from the lexicon, cached per segment), so "exact words" needs no second field
@@ -82,17 +87,101 @@ def _meta(raw, intern=sys.intern):
     return int(sid), int(position), int(speaker), int(day), int(venue), intern(kind.decode()), intern(language.decode())
 
 
-class WhooshBackend:
-    def __init__(self, root):
-        self.root = Path(root)
-        self._lock = threading.RLock()
-        self._ix = None
-        self._ix_path = None
-        self._searcher = None
+def open_index(path):
+    """Open the index in a directory, reading its files with plain reads."""
+    # Not through mmap, Whoosh's default: a segment file truncated under a mapping kills the process with SIGBUS,
+    # where a plain read raises an error the search page can answer. Measured no slower here.
+    return FileStorage(str(path), supports_mmap=False).open_index()
+
+
+def _file_sizes(directory):
+    sizes = {}
+    for path in directory.iterdir():
+        with suppress(FileNotFoundError):  # a writer's leftovers, deleted as we look
+            sizes[path] = path.stat().st_size
+    return sizes
+
+
+def _leaves(searcher):
+    return list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
+
+
+class _Reader:
+    """One open index directory, and what searches read from it once: each document's meta and the words."""
+
+    def __init__(self, path):
+        self.path = path
+        self.ix = open_index(path)
+        self.searcher = self.ix.searcher()
+        self._sizes = _file_sizes(path)
         self._segment_metas = {}
         self._metas = (None, None)
         self._segment_forms = {}
         self._forms = (None, None)
+
+    def current_searcher(self):
+        # Not Searcher.refresh(): it reuses segment readers whose deletions have since changed,
+        # so removed speeches would stay visible.
+        if not self.searcher.up_to_date():
+            self.searcher.close()
+            self.searcher = self.ix.searcher()
+            self._sizes = _file_sizes(self.path)
+        # A file cut short under an open reader may still answer from its read buffer, then fail anywhere: stop
+        # at once. A file gone is a segment a writer merged away, still readable through the open handle.
+        for path, size in self._sizes.items():
+            with suppress(FileNotFoundError):
+                if path.stat().st_size < size:
+                    raise EOFError(f"{path.name} was cut short")
+        return self.searcher
+
+    def metas(self, searcher):
+        """The decoded meta column of every document, by document number."""
+        leaves = _leaves(searcher)
+        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
+        if self._metas[0] == keys:
+            return self._metas[1]
+        metas, cache = [], {}
+        for (leaf, _), key in zip(leaves, keys, strict=True):
+            if key not in self._segment_metas:
+                self._segment_metas[key] = [_meta(raw) if raw else None for raw in leaf.column_reader("meta")]
+            cache[key] = self._segment_metas[key]
+            metas.extend(cache[key])
+        self._segment_metas = cache
+        self._metas = (keys, metas)
+        return metas
+
+    def forms(self, searcher):
+        """{stem: indexed words with that stem}, for expanding stemmed queries."""
+        leaves = _leaves(searcher)
+        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
+        if self._forms[0] == keys:
+            return self._forms[1]
+        cache, forms = {}, {}
+        for (leaf, _), key in zip(leaves, keys, strict=True):
+            if key not in self._segment_forms:
+                by_stem = {}
+                for raw in leaf.lexicon("words"):
+                    word = raw.decode("utf-8")
+                    by_stem.setdefault(stem(word), set()).add(word)
+                self._segment_forms[key] = by_stem
+            cache[key] = self._segment_forms[key]
+            for root, words in cache[key].items():
+                forms.setdefault(root, set()).update(words)
+        self._segment_forms = cache
+        self._forms = (keys, forms)
+        return forms
+
+    def close(self):
+        # Closing only lets go of file handles: a file that vanished or broke meanwhile must not hide why.
+        with suppress(Exception):
+            self.searcher.close()
+
+
+class WhooshBackend:
+    def __init__(self, root):
+        self.root = Path(root)
+        self._lock = threading.RLock()
+        self._reader = None
 
     # Where the live index is
 
@@ -123,74 +212,79 @@ class WhooshBackend:
         os.symlink(path.name, link)
         os.replace(link, self.root / "current")
 
-    def _index(self):
-        """Open the live index, creating an empty one on first use."""
+    def _live(self):
+        """The live index directory; raise IndexUnavailable when there is none."""
+        # Only a rebuild creates an index: an empty one made here would answer every search "no match".
         path = self._current()
-        if path is None or not path.exists():
-            with self._directory_lock():
-                path = self._current()
-                if path is None or not path.exists():
-                    path = self._new_directory()
-                    self._swap(path)
-        if path != self._ix_path:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._ix, self._ix_path, self._searcher = index.open_dir(str(path)), path, None
-            self._segment_metas = {}
-        return self._ix
+        if path is None or not path.is_dir():
+            raise IndexUnavailable(MISSING, f"there is no index directory at {self.root / 'current'}")
+        return path
+
+    def _index(self):
+        """Open the live index, for writing."""
+        path = self._live()
+        try:
+            return open_index(path)
+        except Exception as error:
+            raise unreadable(error) from error
+
+    # Keeping the live index open and loaded
+
+    @contextmanager
+    def _reading(self):
+        """Yield the live index's searcher under the lock; any failure to read the index makes it unavailable."""
+        with self._lock:
+            try:
+                yield self._get_searcher()
+            except IndexUnavailable:
+                raise
+            except Exception as error:
+                # The index is disposable: whatever breaks in reading it (a truncated or damaged file) a rebuild
+                # cures, and the next search opens it afresh.
+                logger.exception("Could not read the search index")
+                self._close_reader()
+                raise unreadable(error) from error
 
     def _get_searcher(self):
-        ix = self._index()
-        # Not Searcher.refresh(): it reuses segment readers whose deletions have since changed,
-        # so removed speeches would stay visible.
-        if self._searcher is None or not self._searcher.up_to_date():
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = ix.searcher()
-        return self._searcher
+        try:
+            path = self._live()
+        except IndexUnavailable:
+            self._close_reader()  # let go of the files of an index that was removed
+            raise
+        if self._reader is None or self._reader.path != path:
+            self._close_reader()
+            self._reader = _Reader(path)
+        return self._reader.current_searcher()
+
+    def _close_reader(self):
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def status(self):
+        """Return how many documents the live index holds; raise IndexUnavailable when it cannot answer."""
+        # Opened afresh, not the loaded reader: files broken since it was loaded show here. Opening reads each
+        # segment's directory, which a truncated file has lost.
+        path = self._live()
+        try:
+            reader = _Reader(path)
+        except Exception as error:
+            raise unreadable(error) from error
+        try:
+            return reader.searcher.doc_count()
+        finally:
+            reader.close()
 
     def _doc_metas(self, searcher):
-        """The decoded meta column of every document, by document number."""
-        leaves = list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
-        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
-        if self._metas[0] == keys:
-            return self._metas[1]
-        metas, cache = [], {}
-        for (leaf, _), key in zip(leaves, keys, strict=True):
-            if key not in self._segment_metas:
-                self._segment_metas[key] = [_meta(raw) if raw else None for raw in leaf.column_reader("meta")]
-            cache[key] = self._segment_metas[key]
-            metas.extend(cache[key])
-        self._segment_metas = cache
-        self._metas = (keys, metas)
-        return metas
+        return self._reader.metas(searcher)
 
     def _stem_forms(self, searcher):
-        """{stem: indexed words with that stem}, for expanding stemmed queries."""
-        leaves = list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
-        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
-        if self._forms[0] == keys:
-            return self._forms[1]
-        cache, forms = {}, {}
-        for (leaf, _), key in zip(leaves, keys, strict=True):
-            if key not in self._segment_forms:
-                by_stem = {}
-                for raw in leaf.lexicon("words"):
-                    word = raw.decode("utf-8")
-                    by_stem.setdefault(stem(word), set()).add(word)
-                self._segment_forms[key] = by_stem
-            cache[key] = self._segment_forms[key]
-            for root, words in cache[key].items():
-                forms.setdefault(root, set()).update(words)
-        self._segment_forms = cache
-        self._forms = (keys, forms)
-        return forms
+        return self._reader.forms(searcher)
 
     # Writing
 
     def update(self, ids):
-        with self._lock:
-            ix = self._index()
+        ix = self._index()
         # A bulk import's batch gets the rebuild's memory: fewer, larger segments to write and merge.
         limitmb = REBUILD_LIMIT_MB if len(ids) > UPDATE_SLICE else WRITER_LIMIT_MB
         writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=limitmb)
@@ -208,8 +302,7 @@ class WhooshBackend:
         writer.commit()
 
     def remove(self, ids):
-        with self._lock:
-            ix = self._index()
+        ix = self._index()
         writer = ix.writer(timeout=WRITER_TIMEOUT)
         try:
             for sid in ids:
@@ -223,7 +316,7 @@ class WhooshBackend:
         path = self._new_directory()
         count = 0
         try:
-            writer = index.open_dir(str(path)).writer(limitmb=REBUILD_LIMIT_MB)
+            writer = open_index(path).writer(limitmb=REBUILD_LIMIT_MB)
             try:
                 for speech in speeches_for_index().iterator(chunk_size=500):
                     for doc in documents(speech):
@@ -257,9 +350,9 @@ class WhooshBackend:
                 shutil.rmtree(path, ignore_errors=True)
 
     def indexed_stamps(self):
-        with self._lock:
-            stamps = {}
-            for stored in self._get_searcher().documents(head="1"):
+        stamps = {}
+        with self._reading() as searcher:
+            for stored in searcher.documents(head="1"):
                 sid, value = stored["stamp"].split(" ", 1)
                 stamps[int(sid)] = value
         return stamps
@@ -267,11 +360,12 @@ class WhooshBackend:
     # Reading
 
     def search(self, params):
-        with self._lock:
-            searcher = self._get_searcher()
+        with self._reading() as searcher:
+            documents = searcher.doc_count()
+            require_documents(documents)
             forms = self._stem_forms(searcher)
             query = compile_query(params.query, params.exact, forms)
-            if query is None or query is wq.NullQuery or not searcher.doc_count():
+            if query is None or query is wq.NullQuery or not documents:
                 return Matches(suggestion=self._suggestion(searcher, params))
             metas = self._doc_metas(searcher)
             keep = _meta_filter(params)
@@ -316,8 +410,8 @@ class WhooshBackend:
         return corrections
 
     def highlight(self, speech, paragraphs, params):
-        with self._lock:
-            highlighter = Highlighter(params.query, params.exact, self._stem_forms(self._get_searcher()))
+        with self._reading() as searcher:
+            highlighter = Highlighter(params.query, params.exact, self._stem_forms(searcher))
         marked = {}
         for paragraph in paragraphs:
             spans = highlighter.spans(paragraph.text, speech.language)
@@ -327,8 +421,7 @@ class WhooshBackend:
 
     def more_like(self, speech, limit):
         text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:50_000]
-        with self._lock:
-            searcher = self._get_searcher()
+        with self._reading() as searcher:
             if not searcher.doc_count():
                 return []
             reader = searcher.reader()
