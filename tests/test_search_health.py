@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,33 @@ def test_check_index_exits_non_zero_with_a_sentence_not_a_traceback(archive, set
     assert truncated.returncode == 1
     assert "CommandError: The search index is unreadable: " in truncated.stderr
     assert "Traceback" not in truncated.stderr
+
+
+# Warm start
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_worker_answers_throughout_a_rebuild_and_then_from_the_new_index(settings, search_index):
+    from speeches.search.whoosh_backend import WhooshBackend
+
+    other_worker = WhooshBackend(settings.SEARCH_INDEX_DIR)
+    make_speech("Before", paragraphs=["Osmium."])
+    search.rebuild()
+    query = SearchParams(query=parse_query("osmium"))
+    assert other_worker.search(query).total == 1
+    make_speech("After", paragraphs=["Osmium too."])
+    IndexUpdate.objects.all().delete()
+    search.rebuild()
+
+    # The first search after the swap does not wait for the new index to load: it answers from either.
+    assert other_worker.search(query).total in {1, 2}
+    deadline = time.monotonic() + 30
+    while other_worker.search(query).total != 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert other_worker.search(query).total == 2
+
+
+def test_worker_starting_without_an_index_says_so_and_starts(settings, tmp_path, caplog):
+    settings.SEARCH_INDEX_DIR = tmp_path / "never-built"
+    search.warm()
+    assert "Search is not ready: The search index is missing" in caplog.text

@@ -135,6 +135,14 @@ def unavailable():
     return None
 
 
+def warm():
+    """Open and load the index in this process now, before its first search asks for it."""
+    try:
+        get_backend().warm()
+    except IndexUnavailable as error:
+        logger.warning("Search is not ready: %s", error)
+
+
 def index_speeches(ids):
     """Bring the index up to date for these speeches: index the published ones, drop the others."""
     ids = sorted(set(ids))

@@ -134,6 +134,16 @@ class _Reader:
                     raise EOFError(f"{path.name} was cut short")
         return self.searcher
 
+    def load(self):
+        """Read now what the first search would otherwise read: the meta column, the words, the field lengths."""
+        searcher = self.current_searcher()
+        self.metas(searcher)
+        self.forms(searcher)
+        for leaf, _ in _leaves(searcher):
+            if leaf.doc_count_all():
+                leaf.doc_field_length(0, "words")
+        return searcher
+
     def metas(self, searcher):
         """The decoded meta column of every document, by document number."""
         leaves = _leaves(searcher)
@@ -182,6 +192,7 @@ class WhooshBackend:
         self.root = Path(root)
         self._lock = threading.RLock()
         self._reader = None
+        self._loading = None  # the index directory a background thread is loading
 
     # Where the live index is
 
@@ -251,15 +262,59 @@ class WhooshBackend:
         except IndexUnavailable:
             self._close_reader()  # let go of the files of an index that was removed
             raise
-        if self._reader is None or self._reader.path != path:
-            self._close_reader()
-            self._reader = _Reader(path)
+        reader = self._reader
+        if reader is not None and reader.path != path and reader.path.is_dir():
+            # Another process swapped in a rebuilt index, and the previous one stays on disk a while: answer from
+            # it while the new one loads in the background, rather than make this search wait for the loading.
+            self._load_in_background(path)
+            return reader.current_searcher()
+        if reader is None or reader.path != path:
+            self._install(self._open_reader(path))
         return self._reader.current_searcher()
+
+    def _open_reader(self, path):
+        reader = _Reader(path)
+        try:
+            reader.load()
+        except BaseException:
+            reader.close()
+            raise
+        return reader
+
+    def _install(self, reader):
+        with self._lock:
+            self._close_reader()
+            self._reader = reader
 
     def _close_reader(self):
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+
+    def _load_in_background(self, path):
+        if self._loading != path:
+            self._loading = path
+            threading.Thread(target=self._load, args=(path,), name="search-index-load", daemon=True).start()
+
+    def _load(self, path):
+        try:
+            reader = self._open_reader(path)
+        except Exception:
+            logger.exception("Could not load the search index at %s", path)
+            reader = None
+        with self._lock:
+            self._loading = None
+            if reader is None:
+                self._close_reader()  # the next search opens the live index itself, and says why it cannot
+            elif self._current() == path:
+                self._install(reader)
+            else:
+                reader.close()
+
+    def warm(self):
+        """Open the live index and load it now, so that the first search need not."""
+        with self._reading():
+            pass
 
     def status(self):
         """Return how many documents the live index holds; raise IndexUnavailable when it cannot answer."""
@@ -281,6 +336,16 @@ class WhooshBackend:
     def _stem_forms(self, searcher):
         return self._reader.forms(searcher)
 
+    def _refresh(self, path):
+        """Load what a write in this process added, so that the next search here need not."""
+        with self._lock:
+            if self._reader is not None and self._reader.path == path:
+                try:
+                    self._reader.load()
+                except Exception:
+                    logger.exception("Could not read the search index")
+                    self._close_reader()
+
     # Writing
 
     def update(self, ids):
@@ -300,6 +365,7 @@ class WhooshBackend:
             writer.cancel()
             raise
         writer.commit()
+        self._refresh(Path(ix.storage.folder))
 
     def remove(self, ids):
         ix = self._index()
@@ -311,6 +377,7 @@ class WhooshBackend:
             writer.cancel()
             raise
         writer.commit()
+        self._refresh(Path(ix.storage.folder))
 
     def rebuild(self, progress=None):
         path = self._new_directory()
@@ -328,13 +395,18 @@ class WhooshBackend:
                 writer.cancel()
                 raise
             writer.commit()
+            # Loaded before the swap: this process's next search finds it ready, and the files are in the
+            # page cache for the other processes, which load it in the background when they see the swap.
+            reader = self._open_reader(path)
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
-        with self._directory_lock():
+        # Under the reader lock too: no search here sees the new directory live before its reader is in place.
+        with self._lock, self._directory_lock():
             previous = self._current()
             self._swap(path)
             self._remove_old(keep={path, previous})
+            self._install(reader)
         # Speeches saved while the rebuild read the database went to the old index: catch up.
         missing, stale, unpublished = compare_with_database(self.indexed_stamps())
         if missing or stale or unpublished:
