@@ -1,7 +1,9 @@
-"""What readers see when the search index cannot answer, on every backend."""
+"""What a search may cost and what readers see when the index cannot answer, on every backend."""
 
 import datetime
+import itertools
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -21,6 +23,11 @@ from tests.factories import make_speaker, make_speech, make_venue
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[1]
+TOO_SHORT = "“{}*” is too short to search: type at least 3 letters before the *."
+CUT = (
+    "“{}*” matches more than 256 words: only the 256 most frequent were searched. "
+    "Type more letters to reach the others."
+)
 REBUILDING = "Search is being rebuilt"
 
 
@@ -67,6 +74,124 @@ def titles(results):
 
 def page_titles(response):
     return [hit.speech.title for hit in response.context["results"].hits]
+
+
+def words(prefix, count):
+    """Count distinct made-up words starting with prefix, in alphabetical order (consonants only: no stemming)."""
+    letters = "bcdfghjklmnpqrtvwxz"
+    return [prefix + "".join(pair) for pair in itertools.product(letters, repeat=2)][:count]
+
+
+# Bounded cost: short prefixes
+
+
+@pytest.mark.parametrize(
+    ("query", "prefix"),
+    [("co*", "co"), ("c*", "c"), ("union OR de*", "de"), ("union -st*", "st"), ("(re* union)", "re")],
+)
+def test_search_refuses_a_prefix_of_fewer_than_three_letters(client, archive, query, prefix):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert TOO_SHORT.format(prefix) in html
+
+
+def test_search_takes_a_prefix_of_three_letters(client, archive):
+    response = client.get("/search/", {"q": "uni*"})
+    assert response.status_code == 200
+    assert page_titles(response) == ["Meeting with the President of Belarus", "Address to the Federal Assembly"]
+
+
+def test_prefix_in_a_phrase_is_no_prefix(client, archive):
+    response = client.get("/search/", {"q": '"co* union"'})
+    assert response.status_code == 200
+
+
+# Bounded cost: a prefix expands to its 256 most frequent words
+
+
+@pytest.fixture
+def many_words(backend, indexed):
+    """300 words starting with "zeb": "zebra" in three paragraphs, each of the others in one."""
+    rare = words("zeb", 299)
+    with indexed():
+        return {
+            "common": make_speech("Common", paragraphs=["A zebra.", "Another zebra.", "The zebra again."]),
+            "rare": make_speech("Rare", paragraphs=[f"The {word}." for word in rare[:-1]]),
+            "last": make_speech("Last", paragraphs=[f"The {rare[-1]}."]),
+        }
+
+
+def test_prefix_matching_many_words_searches_the_most_frequent_and_says_so(client, many_words):
+    response = client.get("/search/", {"q": "zeb*"})
+    assert response.status_code == 200
+    # Ties go alphabetically: "zebra" and the first 255 rare words are searched, the last one is not.
+    assert sorted(page_titles(response)) == ["Common", "Rare"]
+    assert CUT.format("zeb") in response.content.decode()
+
+
+def test_prefix_matching_few_words_searches_them_all_without_a_note(client, many_words):
+    response = client.get("/search/", {"q": "zebra*"})
+    assert page_titles(response) == ["Common"]
+    assert "most frequent were searched" not in response.content.decode()
+
+
+def test_cut_prefix_marks_only_the_words_it_searched(client, many_words):
+    rare = client.get(many_words["rare"].get_absolute_url(), {"q": "zeb*"}).content.decode()
+    assert "The <mark>zebbb</mark>." in rare
+    last = client.get(many_words["last"].get_absolute_url(), {"q": "zeb*"}).content.decode()
+    assert "<mark>" not in last
+
+
+# Bounded cost: the time budget
+
+
+@pytest.fixture
+def worst_case(backend, settings):
+    """An archive where five prefixes match more than 256 words each, in every paragraph."""
+    vocabulary = [word for prefix in ("zea", "zeb", "zec", "zed", "zef") for word in words(prefix, 300)]
+    chosen = random.Random(7)
+    for n in range(60):
+        make_speech(
+            f"Generated {n:02d}",
+            datetime.date(2000 + n % 20, 1 + n % 12, 1 + n % 28),
+            paragraphs=[" ".join(chosen.sample(vocabulary, 25)) for _ in range(20)],
+        )
+    IndexUpdate.objects.all().delete()
+    search.rebuild()
+    settings.SEARCH_TIME_BUDGET = 0.5
+
+
+def test_worst_case_prefix_search_answers_within_its_budget(client, worst_case, settings):
+    started = time.monotonic()
+    response = client.get("/search/", {"q": "zea* OR zeb* OR zec* OR zed* OR zef*"})
+    elapsed = time.monotonic() - started
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert all(CUT.format(prefix) in html for prefix in ("zea", "zeb", "zec", "zed", "zef"))
+    assert response.context["results"].hits
+    if response.context["results"].timed_out:
+        assert "Time ran out after 0.5 seconds, before the whole archive was searched" in html
+    # A loose guard against an unbounded search; the timings themselves are measured in bench/.
+    assert elapsed < 3 * settings.SEARCH_TIME_BUDGET
+
+
+def test_search_that_finds_nothing_in_time_answers_503_with_a_friendly_page(client, archive, settings):
+    settings.SEARCH_TIME_BUDGET = 1e-9
+    response = client.get("/search/", {"q": "union"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    html = response.content.decode()
+    assert "This search took too long" in html
+    assert '<input id="search-q" type="search" name="q" value="union"' in html
+
+
+def test_speech_page_without_time_for_highlights_still_shows_the_transcript(client, archive, settings):
+    settings.SEARCH_TIME_BUDGET = 1e-9
+    response = client.get(archive["union"].get_absolute_url(), {"q": "belarus"})
+    assert response.status_code == 200
+    assert "Union State of Russia and" in response.content.decode()
 
 
 # Index health

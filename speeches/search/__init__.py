@@ -5,7 +5,7 @@ disk, ``postgres`` keeps search vectors in the shared database. Both index one d
 paragraph (and one for the title and lead) and group hits by speech.
 
 The index is disposable: ``rebuild()`` recreates it from the database at any time, and only a rebuild
-creates one.
+creates one. Every search runs within ``settings.SEARCH_TIME_BUDGET`` seconds (see ``limits``).
 """
 
 import contextlib
@@ -23,6 +23,7 @@ from django.db.models import Prefetch
 from speeches.models import IndexUpdate, Paragraph, Speaker, Speech, Venue
 
 from .health import IndexUnavailable, require_documents
+from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, check_prefixes  # noqa: F401  (part of the interface)
 from .query import QueryError, parse_query  # noqa: F401  (part of the interface)
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ class Matches:
     venues: dict = field(default_factory=dict)
     kinds: dict = field(default_factory=dict)
     suggestion: dict = field(default_factory=dict)  # misspelt word -> the indexed word it is closest to
+    cut_prefixes: list = field(default_factory=list)  # prefixes that matched more than MAX_PREFIX_WORDS words
+    timed_out: bool = False  # time ran out: what was found by then, counts included
 
 
 @dataclass
@@ -92,6 +95,8 @@ class SearchResults:
     venues: list
     kinds: list  # [(value, label, count)]
     suggestion: str
+    cut_prefixes: list = field(default_factory=list)
+    timed_out: bool = False
 
 
 _backends = {}
@@ -121,8 +126,14 @@ def get_backend():
 
 
 def search(params):
-    """Run a search; raise QueryError for a query that cannot be searched, IndexUnavailable when the index cannot."""
-    matches = get_backend().search(params)
+    """Run a search within the time budget.
+
+    Raise QueryError for a query that cannot be searched, SearchTimeout when nothing usable was found in time,
+    and IndexUnavailable when the index is missing, empty or unreadable.
+    """
+    check_prefixes(params.query, params.text)
+    budget = Budget()
+    matches = get_backend().search(params, budget)
     return _results(matches, params)
 
 
@@ -249,6 +260,8 @@ def _results(matches, params):
             if value in Speech.Kind.values
         ],
         suggestion=_suggestion(params.text, matches.suggestion),
+        cut_prefixes=matches.cut_prefixes,
+        timed_out=matches.timed_out,
     )
 
 

@@ -25,14 +25,17 @@ from pathlib import Path
 from whoosh import columns, fields, index
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.collectors import TimeLimitCollector
 from whoosh.filedb.filestore import FileStorage
 from whoosh.lang.stopwords import stoplists
+from whoosh.searching import TimeLimit
 
 from speeches.models import Paragraph, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, compare_with_database, load_paragraphs, speeches_for_index, stamp
 from .health import MISSING, IndexUnavailable, require_documents, unreadable
 from .highlight import mark_spans, snippet
+from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes
 from .query import And, Not, Or, Phrase, Prefix, Word, plain_words, positive_terms, stem
 
 logger = logging.getLogger(__name__)
@@ -247,7 +250,7 @@ class WhooshBackend:
         with self._lock:
             try:
                 yield self._get_searcher()
-            except IndexUnavailable:
+            except (IndexUnavailable, SearchTimeout):
                 raise
             except Exception as error:
                 # The index is disposable: whatever breaks in reading it (a truncated or damaged file) a rebuild
@@ -431,7 +434,8 @@ class WhooshBackend:
 
     # Reading
 
-    def search(self, params):
+    def search(self, params, budget=None):
+        budget = budget or Budget()
         with self._reading() as searcher:
             documents = searcher.doc_count()
             require_documents(documents)
@@ -439,19 +443,41 @@ class WhooshBackend:
             query = compile_query(params.query, params.exact, forms)
             if query is None or query is wq.NullQuery or not documents:
                 return Matches(suggestion=self._suggestion(searcher, params))
+            expansions, cut = self._expand_prefixes(searcher, params.query)
+            query = _limit_prefixes(query, expansions)
             metas = self._doc_metas(searcher)
             keep = _meta_filter(params)
-            matches, best = self._collect(searcher, query, params, metas, keep)
-            if matches.total < 5:
+            matches, best = self._collect(searcher, query, params, metas, keep, budget)
+            matches.cut_prefixes = list(cut)
+            if matches.total < 5 and not matches.timed_out:
                 matches.suggestion = self._suggestion(searcher, params)
-            highlighter = Highlighter(params.query, params.exact, forms)
+            highlighter = Highlighter(params.query, params.exact, forms, cut)
         return _with_snippets(matches, best, highlighter)
 
-    def _collect(self, searcher, query, params, metas, keep):
+    def _expand_prefixes(self, searcher, tree):
+        """{prefix: the indexed words it matches}, and those cut to the MAX_PREFIX_WORDS most frequent."""
+        reader = searcher.reader()
+        expansions, cut = {}, {}
+        for node in prefixes(tree):
+            if node.text in expansions:
+                continue
+            words = [raw.decode("utf-8") for raw in reader.expand_prefix("words", node.text)]
+            if len(words) > MAX_PREFIX_WORDS:
+                frequency = {word: reader.doc_frequency("words", word) for word in words}
+                words = sorted(words, key=lambda word: (-frequency[word], word))[:MAX_PREFIX_WORDS]
+                cut[node.text] = words
+            expansions[node.text] = words
+        return expansions, cut
+
+    def _collect(self, searcher, query, params, metas, keep, budget):
         # One scored pass over every match, best first (measured faster than an unscored pass for counts
         # plus scored passes for the order and the snippets): speeches rank by their best paragraph.
-        docs = [doc for doc in searcher.search(query, limit=None).docs() if keep(metas[doc])]
+        found, timed_out = _matching_documents(searcher, query, budget)
+        docs = [doc for doc in found if keep(metas[doc])]
+        if timed_out and not docs:
+            raise SearchTimeout
         matches = _aggregate(docs, metas)
+        matches.timed_out = timed_out
         if params.sort == "relevance":
             order = list(dict.fromkeys(metas[doc][0] for doc in docs))
         else:
@@ -483,7 +509,8 @@ class WhooshBackend:
 
     def highlight(self, speech, paragraphs, params):
         with self._reading() as searcher:
-            highlighter = Highlighter(params.query, params.exact, self._stem_forms(searcher))
+            _, cut = self._expand_prefixes(searcher, params.query)
+            highlighter = Highlighter(params.query, params.exact, self._stem_forms(searcher), cut)
         marked = {}
         for paragraph in paragraphs:
             spans = highlighter.spans(paragraph.text, speech.language)
@@ -515,6 +542,37 @@ class WhooshBackend:
                     if len(related) == limit:
                         break
         return related
+
+
+def _matching_documents(searcher, query, budget):
+    """The documents matching query found within the budget, and whether time ran out before the last."""
+    budget.check()
+    # No alarm signal: it reaches only the main thread and would interrupt whatever runs there. The collector
+    # looks at the clock between documents instead.
+    collector = TimeLimitCollector(searcher.collector(limit=None), budget.remaining(), greedy=True, use_alarm=False)
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit:
+        return collector.results().docs(), True
+    return collector.results().docs(), False
+
+
+def _limit_prefixes(query, expansions):
+    """Replace each prefix of a Whoosh query by the words it was expanded to."""
+
+    def replace(node):
+        if not isinstance(node, wq.Prefix):
+            return node
+        words = expansions.get(node.text, ())
+        if len(words) < 2:
+            return wq.Term("words", words[0]) if words else wq.NullQuery
+        either = wq.Or([wq.Term("words", word) for word in words])
+        # Whoosh's default for an Or of many words walks a binary tree of matchers per document; reading each
+        # word's postings into one array first measured five times faster for a few hundred words.
+        either.matcher_type = wq.Or.ARRAY_MATCHER
+        return either
+
+    return query.accept(replace)
 
 
 def _meta_filter(params):
@@ -578,14 +636,19 @@ def _with_snippets(matches, best, highlighter):
 class Highlighter:
     """Find where a paragraph's words match the query: the same words the query matched in the index.
 
-    A word or prefix is marked wherever it stands; a phrase only where its words follow one another.
+    A word or prefix is marked wherever it stands; a phrase only where its words follow one another. A prefix
+    cut to its most frequent words (``cut``: prefix -> words) marks only those.
     """
 
-    def __init__(self, tree, exact, forms):
+    def __init__(self, tree, exact, forms, cut=None):
         self.terms, self.phrases, prefixes = set(), [], []
+        cut = cut or {}
         for term in positive_terms(tree):
             if isinstance(term, Prefix):
-                prefixes.append(term.text)
+                if term.text in cut:
+                    self.terms.update(cut[term.text])
+                else:
+                    prefixes.append(term.text)
                 continue
             words = [{token.text} if exact else set(forms.get(stem(token.text), ())) for token in WORDS(term.text)]
             if isinstance(term, Phrase) and len(words) > 1:
