@@ -64,10 +64,7 @@ def search(request):
     except SearchTimeout:
         logger.warning("Search found nothing within %s s: %r", settings.SEARCH_TIME_BUDGET, params.text)
         return _unavailable(request, context, "timeout", RETRY_AFTER_TIMEOUT)
-    page_obj = Paginator(range(results.total), params.per_page).get_page(params.page)
-    if page_obj.number != params.page and results.total:
-        params.page = page_obj.number
-        results = search_index.search(params)
+    page_obj = Paginator(range(results.total), params.per_page).get_page(results.page)
     context.update(
         results=results,
         page_obj=page_obj,

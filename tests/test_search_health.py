@@ -18,6 +18,7 @@ from django.db import connection
 from speeches import search
 from speeches.models import IndexUpdate
 from speeches.search import SearchParams, parse_query
+from speeches.search.query import Word
 from tests.factories import make_speaker, make_speech, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -351,3 +352,47 @@ def test_worker_starting_without_an_index_says_so_and_starts(settings, tmp_path,
     settings.SEARCH_INDEX_DIR = tmp_path / "never-built"
     search.warm()
     assert "Search is not ready: The search index is missing" in caplog.text
+
+
+# Paging and NUL characters
+
+
+def test_search_page_far_past_the_last_shows_the_last_page(client, archive):
+    for page in ("9223372036854775807", "9223372036854775808", "1" + "0" * 30):
+        response = client.get("/search/", {"q": "union", "page": page})
+        assert response.status_code == 200
+        assert response.context["page_obj"].number == 1
+        assert len(page_titles(response)) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "status", "message"),
+    [
+        ("/search/", {"q": "union\x00"}, 400, "Null characters are not allowed."),
+        (
+            "/search/",
+            {"q": "union", "speaker": "vladimir\x00putin"},
+            400,
+            "Speaker: Null characters are not allowed.",
+        ),
+        ("/search/", {"q": "union", "venue": "sochi\x00"}, 400, "Venue: Null characters are not allowed."),
+        ("/search/", {"q": "union", "kind": "\x00"}, 400, "Kind: Select a valid choice."),
+        ("/speakers/vladimir\x00putin/", {}, 404, "Page not found"),
+        ("/venues/sochi\x00/", {}, 404, "Page not found"),
+        ("/speeches/2019/12/20/meeting\x00/", {}, 404, "Page not found"),
+        ("/speakers/vladimir-putin/", {"venue": "sochi\x00"}, 400, "Venue: Null characters are not allowed."),
+    ],
+)
+def test_nul_character_in_an_address_or_parameter_is_refused_clearly(client, archive, url, params, status, message):
+    response = client.get(url, params)
+    assert response.status_code == status
+    assert message in response.content.decode()
+
+
+def test_postgres_backend_refuses_a_nul_character_in_the_query(backend):
+    params = SearchParams(query=Word("uni\x00on"), text="uni\x00on")
+    if backend == "postgres":
+        with pytest.raises(search.QueryError, match="Null characters are not allowed."):
+            search.search(params)
+    else:
+        assert search.search(params).total == 0

@@ -68,6 +68,7 @@ class Matches:
     venues: dict = field(default_factory=dict)
     kinds: dict = field(default_factory=dict)
     suggestion: dict = field(default_factory=dict)  # misspelt word -> the indexed word it is closest to
+    page: int = 1  # the page found: the last one when the one asked for is past it
     cut_prefixes: list = field(default_factory=list)  # prefixes that matched more than MAX_PREFIX_WORDS words
     timed_out: bool = False  # time ran out: what was found by then, counts included
 
@@ -95,6 +96,7 @@ class SearchResults:
     venues: list
     kinds: list  # [(value, label, count)]
     suggestion: str
+    page: int = 1
     cut_prefixes: list = field(default_factory=list)
     timed_out: bool = False
 
@@ -260,6 +262,7 @@ def _results(matches, params):
             if value in Speech.Kind.values
         ],
         suggestion=_suggestion(params.text, matches.suggestion),
+        page=matches.page,
         cut_prefixes=matches.cut_prefixes,
         timed_out=matches.timed_out,
     )

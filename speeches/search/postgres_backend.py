@@ -25,8 +25,8 @@ from speeches.models import Paragraph, ParagraphSearch, SearchWord, Speech
 from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs
 from .health import require_documents
 from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, spans_from_markers
-from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes
-from .query import And, Not, Or, Phrase, Prefix, Word, plain_words
+from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes, terms
+from .query import And, Not, Or, Phrase, Prefix, QueryError, Word, plain_words
 
 CONFIGS = {"en": "english", "ru": "russian"}
 # The advisory lock key that serialises index updates across processes (any constant of our own).
@@ -127,6 +127,7 @@ class PostgresBackend:
     def search(self, params, budget=None):
         self._require_postgres()
         budget = budget or Budget()
+        _reject_nul(params)
         with _budgeted(budget):
             params, cut = self._limit_prefixes(params)
         match, rank = self._match(params)
@@ -153,9 +154,11 @@ class PostgresBackend:
             speeches = speeches.order_by("day", "speech")
         else:
             speeches = speeches.annotate(best=Max(rank)).order_by("-best", "-day", "-speech")
+        # Past the last page: the last, and never an offset beyond what a bigint holds.
+        matches.page = min(params.page, max(1, -(-matches.total // params.per_page)))
+        offset = (matches.page - 1) * params.per_page
         with _budgeted(budget):
-            page = speeches[params.offset : params.offset + params.per_page]
-            matches.speech_ids = [row["speech"] for row in page]
+            matches.speech_ids = [row["speech"] for row in speeches[offset : offset + params.per_page]]
 
         # The rest fills in the page; when time runs out, the page shows what came back before.
         try:
@@ -277,6 +280,7 @@ class PostgresBackend:
 
     def highlight(self, speech, paragraphs, params):
         self._require_postgres()
+        _reject_nul(params)
         budget = Budget()
         with _budgeted(budget):
             params, _ = self._limit_prefixes(params)
@@ -338,6 +342,13 @@ def _budgeted(budget):
         if isinstance(error.__cause__, QueryCanceled):
             raise SearchTimeout from error
         raise
+
+
+def _reject_nul(params):
+    # PostgreSQL text cannot hold a NUL character, and the driver refuses to send one.
+    texts = [params.kind, params.language, *(term.text for term in terms(params.query))]
+    if any("\x00" in text for text in texts if text):
+        raise QueryError("Null characters are not allowed.")
 
 
 @dataclasses.dataclass(frozen=True)

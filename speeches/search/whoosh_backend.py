@@ -483,7 +483,9 @@ class WhooshBackend:
         else:
             days = {metas[doc][0]: metas[doc][3] for doc in docs}
             order = sorted(days, key=lambda sid: (days[sid], sid), reverse=params.sort == "newest")
-        matches.speech_ids = order[params.offset : params.offset + params.per_page]
+        matches.page = min(params.page, max(1, -(-len(order) // params.per_page)))  # past the last: the last
+        start = (matches.page - 1) * params.per_page
+        matches.speech_ids = order[start : start + params.per_page]
         page = set(matches.speech_ids)
         best = {}
         for doc in docs:
