@@ -40,6 +40,19 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}") from None
 
 
+def envseconds(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds; got {value!r}") from None
+    if not 0 < seconds < 3600:
+        raise ImproperlyConfigured(f"{name} must be more than 0 and less than 3600 seconds; got {value!r}")
+    return seconds
+
+
 def envlist(name, default):
     value = os.environ.get(name)
     if value is None:
@@ -148,6 +161,9 @@ SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
 if SEARCH_BACKEND not in {"whoosh", "postgres"}:
     raise ImproperlyConfigured(f"SEARCH_BACKEND must be 'whoosh' or 'postgres'; got {SEARCH_BACKEND!r}")
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
+# The longest one search may run; a search cut short shows what it found so far. Well under gunicorn's 30 s
+# worker timeout, so a costly search never gets its worker killed.
+SEARCH_TIME_BUDGET = envseconds("SEARCH_TIME_BUDGET", 5.0)
 
 # HTTPS defaults to on whenever DEBUG is off; a plain-HTTP local run turns it off explicitly.
 HTTPS = envbool("HTTPS", not DEBUG)
@@ -162,7 +178,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Health checks come over plain HTTP from inside the container.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 LOGGING = {
     "version": 1,

@@ -6,5 +6,6 @@ from speeches import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("", include("speeches.urls")),
 ]

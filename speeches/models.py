@@ -435,9 +435,13 @@ class ParagraphSearch(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word seen in the indexed texts, for "did you mean" suggestions on PostgreSQL."""
+    """A word seen in the indexed texts, for "did you mean" suggestions and prefix searches on PostgreSQL."""
 
     word = models.CharField(max_length=100, unique=True)
+    documents = models.PositiveIntegerField(
+        default=0,
+        help_text="Paragraphs holding the word (exact after a rebuild); a prefix search keeps the most frequent words.",
+    )
 
     def __str__(self):
         return self.word

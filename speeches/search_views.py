@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -7,11 +8,23 @@ from . import search as search_index
 from .filters import SpeechFilter
 from .forms import SearchForm
 from .models import Speech
-from .search import QueryError, SearchParams, as_phrase, only_common_words, parse_query
+from .search import (
+    MAX_PREFIX_WORDS,
+    IndexUnavailable,
+    QueryError,
+    SearchParams,
+    SearchTimeout,
+    as_phrase,
+    only_common_words,
+    parse_query,
+)
 
 logger = logging.getLogger(__name__)
 
 CHART_WIDTH, CHART_HEIGHT = 640, 120
+# Seconds a reader (or a crawler) is asked to wait: about a rebuild of the index, and a moment for a busy server.
+RETRY_AFTER_REBUILD = 120
+RETRY_AFTER_TIMEOUT = 10
 
 
 def search(request):
@@ -56,11 +69,18 @@ def search(request):
         sort=data.get("sort") or "relevance",
         page=_page_number(request.GET.get("page")),
     )
-    results = search_index.search(params)
-    page_obj = Paginator(range(results.total), params.per_page).get_page(params.page)
-    if page_obj.number != params.page and results.total:
-        params.page = page_obj.number
+    try:
         results = search_index.search(params)
+    except QueryError as error:
+        context["errors"] = [str(error)]
+        return render(request, "speeches/search.html", context, status=400)
+    except IndexUnavailable as error:
+        logger.warning("Search unavailable: %s", error)
+        return _unavailable(request, context, "rebuilding", RETRY_AFTER_REBUILD)
+    except SearchTimeout:
+        logger.warning("Search found nothing within %s s: %r", settings.SEARCH_TIME_BUDGET, params.text)
+        return _unavailable(request, context, "timeout", RETRY_AFTER_TIMEOUT)
+    page_obj = Paginator(range(results.total), params.per_page).get_page(results.page)
     context.update(
         results=results,
         page_obj=page_obj,
@@ -73,8 +93,18 @@ def search(request):
             speaker=[speaker.name for speaker, _ in results.speakers] or None,
             venue=[venue.name for venue, _ in results.venues] or None,
         ),
+        budget=settings.SEARCH_TIME_BUDGET,
+        max_prefix_words=MAX_PREFIX_WORDS,
     )
     return render(request, "speeches/search.html", context)
+
+
+def _unavailable(request, context, reason, retry_after):
+    """Answer 503 with the search form and why searching failed, asking to come back later."""
+    context.update(unavailable=reason, budget=settings.SEARCH_TIME_BUDGET)
+    response = render(request, "speeches/search.html", context, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _page_number(value):
@@ -170,6 +200,8 @@ def speech_highlights(request, speech, paragraphs):
     params = SearchParams(query=tree, text=form.cleaned_data["q"], exact=form.cleaned_data["exact"])
     try:
         return search_index.highlight_speech(speech, paragraphs, params)
+    except (IndexUnavailable, SearchTimeout, QueryError):
+        return {}  # the search page says why; the transcript reads as well without highlights
     except Exception:  # the transcript is still worth reading without highlights
         logger.exception("Could not highlight speech %s", speech.pk)
         return {}
@@ -178,6 +210,8 @@ def speech_highlights(request, speech, paragraphs):
 def related_speeches(speech):
     try:
         return search_index.more_like(speech)
+    except (IndexUnavailable, SearchTimeout):
+        return []  # the page is complete without suggestions, and the search page says why they are missing
     except Exception:  # the page is complete without suggestions
         logger.exception("Could not find speeches like %s", speech.pk)
         return []

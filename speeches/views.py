@@ -2,6 +2,7 @@ import calendar
 import collections
 import datetime
 import itertools
+import logging
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -18,12 +19,15 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import dates
 
 from . import citations, curation, diffs, history, reading
+from . import search as search_index
 from .filters import SpeechFilter
 from .forms import CiteForm, NameSuggestionForm, ReadingSettingsForm
 from .models import PendingRevision, Speaker, SpeakerRedirect, Speech, Venue, VenueRedirect
 from .search_views import related_speeches, speech_highlights
 
 SPEECHES_PER_PAGE = 50
+
+logger = logging.getLogger(__name__)
 
 
 def month_calendar(year, month, days_with_speeches):
@@ -264,6 +268,29 @@ def healthz(request):
             f"database unavailable: {error.__class__.__name__}\n", status=503, content_type="text/plain"
         )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Answer "ready" when the database and the search index answer, else 503 and which does not."""
+    # /healthz says whether to restart the process; this says whether to send it readers.
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as error:  # any database failure makes the instance unready
+        return _not_ready(f"database unavailable: {error.__class__.__name__}")
+    try:
+        problem = search_index.unavailable()
+    except Exception as error:  # whatever keeps the index from answering makes the instance unready
+        logger.exception("Could not check the search index")
+        return _not_ready(f"search index unavailable: {error.__class__.__name__}")
+    if problem is not None:
+        return _not_ready(f"search index {problem.reason}")
+    return HttpResponse("ready\n", content_type="text/plain")
+
+
+def _not_ready(reason):
+    return HttpResponse(f"{reason}\n", status=503, content_type="text/plain")
 
 
 def _safe_next(request, url):

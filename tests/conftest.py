@@ -23,3 +23,12 @@ def _plain_http(settings):
 def _search_index_dir(settings, tmp_path):
     # Every test gets its own index directory; the Whoosh backend is the default.
     settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+
+
+@pytest.fixture
+def search_index(db, settings):
+    """A Whoosh index built from the test database, as `rebuild_index` leaves a new installation."""
+    from speeches import search
+
+    settings.SEARCH_BACKEND = "whoosh"
+    search.rebuild()

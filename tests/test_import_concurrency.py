@@ -149,6 +149,7 @@ def database(migrated, tmp_path):
             if (migrated.folder / name).exists():
                 shutil.copyfile(migrated.folder / name, tmp_path / name)
     try:
+        manage(shared, "rebuild_index").check_returncode()  # as a new installation is set up
         yield shared
     finally:
         if ON_POSTGRES:

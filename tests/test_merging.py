@@ -186,7 +186,7 @@ def test_merged_venue_address_redirects_permanently(client):
 # The search index
 
 
-def test_search_by_kept_speaker_finds_speeches_of_the_merged_one(django_capture_on_commit_callbacks):
+def test_search_by_kept_speaker_finds_speeches_of_the_merged_one(search_index, django_capture_on_commit_callbacks):
     kept = make_speaker("Sergei Brilev", "")
     merged = make_speaker("Sergei Brilyov", "")
     with django_capture_on_commit_callbacks(execute=True):
@@ -199,7 +199,7 @@ def test_search_by_kept_speaker_finds_speeches_of_the_merged_one(django_capture_
     assert found_titles("helium", speaker=kept.pk) == ["Interview to Vesti"]
 
 
-def test_search_by_kept_venue_finds_speeches_given_at_the_merged_one(django_capture_on_commit_callbacks):
+def test_search_by_kept_venue_finds_speeches_given_at_the_merged_one(search_index, django_capture_on_commit_callbacks):
     kept = make_venue("The Kremlin, Moscow")
     merged = make_venue("Москва, Кремль")
     with django_capture_on_commit_callbacks(execute=True):

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(params=["whoosh", "postgres"])
-def backend(request, settings):
+def backend(request, settings, search_index):
     if request.param == "postgres" and connection.vendor != "postgresql":
         pytest.skip("the PostgreSQL search backend needs a PostgreSQL test database (set DATABASE_URL)")
     settings.SEARCH_BACKEND = request.param
@@ -624,7 +624,6 @@ def test_index_waits_for_the_commit(backend, django_capture_on_commit_callbacks)
 
 
 def test_bulk_indexing_indexes_everything_once_at_the_end(backend, indexed):
-    find("warm up")  # creates the empty index
     generation = search.get_backend()._index().latest_generation() if backend == "whoosh" else None
     with indexed(), bulk_indexing():
         for n in range(3):
@@ -716,7 +715,7 @@ def test_rebuild_interrupted_midway_leaves_the_old_index_serving(backend, indexe
 
 
 @pytest.mark.django_db(transaction=True)
-def test_whoosh_writers_wait_for_the_lock_and_other_processes_see_commits(settings):
+def test_whoosh_writers_wait_for_the_lock_and_other_processes_see_commits(settings, search_index):
     from speeches.search.whoosh_backend import WhooshBackend
 
     settings.SEARCH_BACKEND = "whoosh"

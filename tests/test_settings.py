@@ -43,3 +43,14 @@ def test_settings_reject_a_malformed_boolean():
 def test_settings_embedded_default_is_sqlite():
     result = run_settings(DEBUG="1")
     assert result.stdout.split() == ["False", "False", "False", "0", "django.db.backends.sqlite3"]
+
+
+def test_settings_reject_a_search_time_budget_that_is_not_a_positive_number():
+    assert (
+        "SEARCH_TIME_BUDGET must be a number of seconds; got 'soon'"
+        in run_settings(DEBUG="1", SEARCH_TIME_BUDGET="soon").stderr
+    )
+    assert (
+        "SEARCH_TIME_BUDGET must be more than 0 and less than 3600 seconds; got '0'"
+        in run_settings(DEBUG="1", SEARCH_TIME_BUDGET="0").stderr
+    )

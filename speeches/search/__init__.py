@@ -4,12 +4,14 @@ The backend is chosen by ``settings.SEARCH_BACKEND``: ``whoosh`` keeps an index 
 disk, ``postgres`` keeps search vectors in the shared database. Both index one document per
 paragraph (and one for the title and lead) and group hits by speech.
 
-The index is disposable: ``rebuild()`` recreates it from the database at any time.
+The index is disposable: ``rebuild()`` recreates it from the database at any time, and only a rebuild
+creates one. Every search runs within ``settings.SEARCH_TIME_BUDGET`` seconds (see ``limits``).
 """
 
 import contextlib
 import datetime
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -19,6 +21,8 @@ from django.db.models import Prefetch
 
 from speeches.models import IndexUpdate, Paragraph, Speaker, Speech, Venue
 
+from .health import IndexUnavailable, require_documents
+from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, check_prefixes  # noqa: F401  (part of the interface)
 from .query import QueryError, as_phrase, only_common_words, parse_query, replace_words  # noqa: F401  (the interface)
 
 logger = logging.getLogger(__name__)
@@ -63,6 +67,9 @@ class Matches:
     venues: dict = field(default_factory=dict)
     kinds: dict = field(default_factory=dict)
     suggestion: dict = field(default_factory=dict)  # misspelt word -> the indexed word it is closest to
+    page: int = 1  # the page found: the last one when the one asked for is past it
+    cut_prefixes: list = field(default_factory=list)  # prefixes that matched more than MAX_PREFIX_WORDS words
+    timed_out: bool = False  # time ran out: what was found by then, counts included
 
 
 @dataclass
@@ -88,10 +95,23 @@ class SearchResults:
     venues: list
     kinds: list  # [(value, label, count)]
     suggestion: str
+    page: int = 1
+    cut_prefixes: list = field(default_factory=list)
+    timed_out: bool = False
 
 
 _backends = {}
 _backends_lock = threading.Lock()
+
+
+def _forget_backends():
+    # A forked child must not share the parent's open index files: reads through one file offset would interleave.
+    global _backends_lock
+    _backends_lock = threading.Lock()
+    _backends.clear()
+
+
+os.register_at_fork(after_in_child=_forget_backends)
 
 
 def get_backend():
@@ -107,9 +127,32 @@ def get_backend():
 
 
 def search(params):
-    """Run a search; raise QueryError for a query that cannot be searched."""
-    matches = get_backend().search(params)
+    """Run a search within the time budget.
+
+    Raise QueryError for a query that cannot be searched, SearchTimeout when nothing usable was found in time,
+    and IndexUnavailable when the index is missing, empty or unreadable.
+    """
+    check_prefixes(params.query, params.text)
+    budget = Budget()
+    matches = get_backend().search(params, budget)
     return _results(matches, params)
+
+
+def unavailable():
+    """Return why search cannot answer (an IndexUnavailable), or None when it can."""
+    try:
+        require_documents(get_backend().status())
+    except IndexUnavailable as error:
+        return error
+    return None
+
+
+def warm():
+    """Open and load the index in this process now, before its first search asks for it."""
+    try:
+        get_backend().warm()
+    except IndexUnavailable as error:
+        logger.warning("Search is not ready: %s", error)
 
 
 def index_speeches(ids):
@@ -218,6 +261,9 @@ def _results(matches, params):
             if value in Speech.Kind.values
         ],
         suggestion=_suggestion(params.text, matches.suggestion),
+        page=matches.page,
+        cut_prefixes=matches.cut_prefixes,
+        timed_out=matches.timed_out,
     )
 
 
@@ -310,6 +356,8 @@ def drain_when_committed():
 def _drain_logged(speech_ids=None):
     try:
         drain(speech_ids)
+    except IndexUnavailable as error:
+        logger.warning("%s The queued updates are kept for the next drain.", error)
     except Exception:  # the page that saved the speech must not fail; the rows stay queued for the next drain
         logger.exception("Could not update the search index; the queued updates are kept for the next drain")
 

@@ -4,21 +4,29 @@ Each published paragraph has a row in ParagraphSearch (position 0: title and lea
 speech's language ('english' or 'russian' configuration, weights A title, B lead and speaker label,
 C text) and an unstemmed 'simple' vector for the "exact words" option, both under GIN indexes. A
 rebuild replaces every row in one transaction, so readers see the old rows until it commits.
+
+Each step of a search runs under what is left of its time budget (``SET LOCAL statement_timeout``): the
+counts and the page of speeches must come back in time, the snippets, facets and suggestions may not.
 """
 
+import dataclasses
 import re
+from contextlib import contextmanager
 from functools import reduce
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, ExtractYear, Replace
+from psycopg.errors import QueryCanceled
 
 from speeches.models import Paragraph, ParagraphSearch, SearchWord, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs
+from .health import require_documents
 from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, spans_from_markers
-from .query import And, Not, Or, Phrase, Prefix, Word, correctable_words, proximity_runs
+from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes, terms
+from .query import And, Not, Or, Phrase, Prefix, QueryError, Word, correctable_words, proximity_runs
 from .ranking import APART, NEAR, NEAR_ONE_ANOTHER, SIDE_BY_SIDE, TIER_STEP, TITLE_SHARE
 from .text import is_common, stem, words
 
@@ -45,10 +53,12 @@ FROM speeches_speech s
 WHERE s.status = 'published' {where}
 """
 _CONFIG_SQL = "(CASE s.language WHEN 'ru' THEN 'russian' ELSE 'english' END)::regconfig"
+# Paragraphs per word, for the most frequent expansions of a prefix: exact after a rebuild, at least the count
+# of the largest batch that held the word after updates.
 _WORDS_SQL = """
-INSERT INTO {words} (word)
-SELECT word FROM ts_stat('SELECT exact FROM {table} {where}') WHERE length(word) BETWEEN 3 AND 100
-ON CONFLICT (word) DO NOTHING
+INSERT INTO {words} AS known (word, documents)
+SELECT word, ndoc FROM ts_stat('SELECT exact FROM {table} {where}') WHERE length(word) BETWEEN 3 AND 100
+ON CONFLICT (word) DO UPDATE SET documents = GREATEST(known.documents, EXCLUDED.documents)
 """
 
 
@@ -86,6 +96,7 @@ class PostgresBackend:
         self._require_postgres()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table}")
+            cursor.execute(f"DELETE FROM {SearchWord._meta.db_table}")
             self._insert(cursor)
             count = ParagraphSearch.objects.filter(position=0).count()
             if progress:
@@ -95,6 +106,13 @@ class PostgresBackend:
     def indexed_stamps(self):
         rows = ParagraphSearch.objects.filter(position=0).values_list("speech_id", "updated")
         return {pk: updated.isoformat() for pk, updated in rows}
+
+    def status(self):
+        self._require_postgres()
+        return int(ParagraphSearch.objects.exists())
+
+    def warm(self):
+        pass  # nothing is loaded per process: the database keeps the index
 
     # Reading
 
@@ -115,8 +133,12 @@ class PostgresBackend:
 
         return match, by_language(_tier, IntegerField()), by_language(_score, FloatField())
 
-    def search(self, params):
+    def search(self, params, budget=None):
         self._require_postgres()
+        budget = budget or Budget()
+        _reject_nul(params)
+        with _budgeted(budget):
+            params, cut = self._limit_prefixes(params)
         match, tier, score = self._match(params)
         key = Value(float(TIER_STEP)) * tier + score
         filters = {
@@ -129,15 +151,11 @@ class PostgresBackend:
         }
         rows = ParagraphSearch.objects.filter(match, **{lookup: value for lookup, value in filters.items() if value})
 
-        matches = Matches(
-            total=rows.values("speech").distinct().count(),
-            paragraph_total=rows.count(),
-        )
-        by_speech = Count("speech", distinct=True)
-        matches.speakers = dict(rows.exclude(speaker=None).values_list("speaker").annotate(by_speech).order_by())
-        matches.years = dict(rows.values_list(ExtractYear("date")).annotate(by_speech).order_by())
-        matches.venues = dict(rows.exclude(venue=None).values_list("venue").annotate(by_speech).order_by())
-        matches.kinds = dict(rows.values_list("kind").annotate(by_speech).order_by())
+        with _budgeted(budget):
+            counts = rows.aggregate(total=Count("speech", distinct=True), paragraphs=Count("id"))
+        matches = Matches(total=counts["total"], paragraph_total=counts["paragraphs"], cut_prefixes=cut)
+        if not matches.total:
+            require_documents(ParagraphSearch.objects.exists())
 
         speeches = rows.values("speech").annotate(day=Max("date"))
         if params.sort == "newest":
@@ -147,19 +165,58 @@ class PostgresBackend:
         else:
             title = Coalesce(Max(Case(When(position=0, then=score), output_field=FloatField())), 0.0)
             speeches = speeches.annotate(best=Max(key) + TITLE_SHARE * title).order_by("-best", "-day", "-speech")
-        page = speeches[params.offset : params.offset + params.per_page]
-        matches.speech_ids = [row["speech"] for row in page]
+        # Past the last page: the last, and never an offset beyond what a bigint holds.
+        matches.page = min(params.page, max(1, -(-matches.total // params.per_page)))
+        offset = (matches.page - 1) * params.per_page
+        with _budgeted(budget):
+            matches.speech_ids = [row["speech"] for row in speeches[offset : offset + params.per_page]]
 
-        best = {}
-        top = rows.filter(speech__in=matches.speech_ids).annotate(score=key).order_by("speech", "-score", "position")
-        for sid, position in top.values_list("speech", "position"):
-            positions = best.setdefault(sid, [])
-            if len(positions) < PARAGRAPHS_PER_SPEECH:
-                positions.append(position)
-        matches.best = self._snippets(params, best)
-        if matches.total < 5:
-            matches.suggestion = self._suggestion(params)
+        # The rest fills in the page; when time runs out, the page shows what came back before.
+        try:
+            with _budgeted(budget):
+                best = {}
+                top = (
+                    rows.filter(speech__in=matches.speech_ids)
+                    .annotate(score=key)
+                    .order_by("speech", "-score", "position")
+                )
+                for sid, position in top.values_list("speech", "position"):
+                    positions = best.setdefault(sid, [])
+                    if len(positions) < PARAGRAPHS_PER_SPEECH:
+                        positions.append(position)
+                matches.best = self._snippets(params, best)
+            with _budgeted(budget):
+                by_speech = Count("speech", distinct=True)
+                matches.speakers = dict(
+                    rows.exclude(speaker=None).values_list("speaker").annotate(by_speech).order_by()
+                )
+                matches.years = dict(rows.values_list(ExtractYear("date")).annotate(by_speech).order_by())
+                matches.venues = dict(rows.exclude(venue=None).values_list("venue").annotate(by_speech).order_by())
+                matches.kinds = dict(rows.values_list("kind").annotate(by_speech).order_by())
+            if matches.total < 5:
+                with _budgeted(budget):
+                    matches.suggestion = self._suggestion(params)
+        except SearchTimeout:
+            matches.timed_out = True
         return matches
+
+    def _limit_prefixes(self, params):
+        """Replace each prefix that matches more than MAX_PREFIX_WORDS indexed words by the most frequent ones.
+
+        Return the params to search with and the prefixes cut.
+        """
+        cut = {}
+        for node in prefixes(params.query):
+            if node.text not in cut:
+                words = SearchWord.objects.filter(word__startswith=re.sub(r"\W", "", node.text))
+                words = list(
+                    words.order_by("-documents", "word").values_list("word", flat=True)[: MAX_PREFIX_WORDS + 1]
+                )
+                if len(words) > MAX_PREFIX_WORDS:
+                    cut[node.text] = words[:MAX_PREFIX_WORDS]
+        if not cut:
+            return params, []
+        return dataclasses.replace(params, query=_expand(params.query, cut)), list(cut)
 
     def _headline(self, expression, params, language="speech__language"):
         text = Replace(Replace(expression, Value(START), Value("")), Value(STOP), Value(""))
@@ -236,11 +293,16 @@ class PostgresBackend:
 
     def highlight(self, speech, paragraphs, params):
         self._require_postgres()
-        rows = (
-            Paragraph.objects.filter(speech=speech)
-            .annotate(marked=self._headline(F("text"), params))
-            .values_list("position", "marked")
-        )
+        _reject_nul(params)
+        budget = Budget()
+        with _budgeted(budget):
+            params, _ = self._limit_prefixes(params)
+        with _budgeted(budget):
+            rows = list(
+                Paragraph.objects.filter(speech=speech)
+                .annotate(marked=self._headline(F("text"), params))
+                .values_list("position", "marked")
+            )
         result = {}
         for position, marked in rows:
             text, spans = spans_from_markers(marked)
@@ -251,8 +313,9 @@ class PostgresBackend:
 
     def more_like(self, speech, limit):
         self._require_postgres()
+        budget = Budget()
         config = CONFIGS.get(speech.language, "english")
-        with connection.cursor() as cursor:
+        with _budgeted(budget), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT word FROM ts_stat(%s) WHERE length(word) > 3 ORDER BY nentry DESC, word LIMIT 12",
                 [f"SELECT vector FROM {self.table} WHERE speech_id = {int(speech.id)}"],
@@ -268,7 +331,55 @@ class PostgresBackend:
             .annotate(score=Max(SearchRank(F("vector"), query)) * Count("id"))
             .order_by("-score", "speech")[:limit]
         )
-        return [row["speech"] for row in related]
+        with _budgeted(budget):
+            return [row["speech"] for row in related]
+
+
+@contextmanager
+def _budgeted(budget):
+    """Run the block's statements in a transaction limited to what is left of the budget, then roll it back.
+
+    Raise SearchTimeout when no time is left or a statement ran out of it. SET LOCAL lasts until the
+    transaction ends, a savepoint's inside a caller's transaction: rolled back (the block only reads), the limit
+    never outlives the block.
+    """
+    budget.check()
+    milliseconds = max(1, int(budget.remaining() * 1000))  # 0 would mean no limit at all
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
+            yield
+            transaction.set_rollback(True)
+    except OperationalError as error:
+        if isinstance(error.__cause__, QueryCanceled):
+            raise SearchTimeout from error
+        raise
+
+
+def _reject_nul(params):
+    # PostgreSQL text cannot hold a NUL character, and the driver refuses to send one.
+    texts = [params.kind, params.language, *(term.text for term in terms(params.query))]
+    if any("\x00" in text for text in texts if text):
+        raise QueryError("Null characters are not allowed.")
+
+
+@dataclasses.dataclass(frozen=True)
+class _CutPrefix(Prefix):
+    """A prefix that stands for these words only: its most frequent."""
+
+    words: tuple = ()
+
+
+def _expand(node, cut):
+    """The query tree with each prefix in cut standing for its words only."""
+    if isinstance(node, Prefix) and node.text in cut:
+        return _CutPrefix(node.text, tuple(cut[node.text]))
+    if isinstance(node, (And, Or)):
+        return type(node)(tuple(_expand(child, cut) for child in node.children))
+    if isinstance(node, Not):
+        return Not(_expand(node.child, cut))
+    return node
 
 
 def _shift(text, spans):
@@ -290,6 +401,10 @@ def compile_query(node, config):
         if config != "simple" and _only_common(node.text):
             return None  # the configuration would drop every word
         return SearchQuery(node.text, config=config, search_type="phrase")
+    if isinstance(node, _CutPrefix):
+        # One tsquery of alternatives: a few hundred combined queries nest too deep to compile.
+        either = " | ".join(f"'{word}'" for word in node.words if "'" not in word and "\\" not in word)
+        return SearchQuery(either, config=config, search_type="raw")
     if isinstance(node, Prefix):
         return _prefix(node, config)
     if isinstance(node, Not):

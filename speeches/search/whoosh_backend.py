@@ -11,6 +11,7 @@ segment and kept in memory, so a query costs one scored pass over its matches.
 
 import datetime
 import fcntl
+import logging
 import os
 import shutil
 import sys
@@ -18,22 +19,29 @@ import tempfile
 import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from whoosh import columns, fields, index
 from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.collectors import TimeLimitCollector
+from whoosh.filedb.filestore import FileStorage
 from whoosh.query.spans import SpanNear
 from whoosh.reading import TermNotFound
+from whoosh.searching import TimeLimit
 
 from speeches.models import Paragraph, Speech
 
 from . import PARAGRAPHS_PER_SPEECH, Matches, compare_with_database, load_paragraphs, speeches_for_index, stamp
+from .health import MISSING, IndexUnavailable, require_documents, unreadable
 from .highlight import mark_spans, snippet
+from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes
 from .query import And, Not, Or, Phrase, Prefix, Word, correctable_words, positive_terms, proximity_runs
 from .ranking import APART, closeness, paragraph_key, speech_order, squeeze
 from .text import COMMON_WORDS, is_common, stem
+
+logger = logging.getLogger(__name__)
 
 # One field of unstemmed words, with positions. Stemmed search expands a query word to every indexed word
 # with the same stem (read from the lexicon, cached per segment), so "exact words" needs no second field
@@ -87,17 +95,112 @@ def _meta(raw, intern=sys.intern):
     return int(sid), int(position), int(speaker), int(day), int(venue), intern(kind.decode()), intern(language.decode())
 
 
-class WhooshBackend:
-    def __init__(self, root):
-        self.root = Path(root)
-        self._lock = threading.RLock()
-        self._ix = None
-        self._ix_path = None
-        self._searcher = None
+def open_index(path):
+    """Open the index in a directory, reading its files with plain reads."""
+    # Not through mmap, Whoosh's default: a segment file truncated under a mapping kills the process with SIGBUS,
+    # where a plain read raises an error the search page can answer. Measured no slower here.
+    return FileStorage(str(path), supports_mmap=False).open_index()
+
+
+def _file_sizes(directory):
+    sizes = {}
+    for path in directory.iterdir():
+        with suppress(FileNotFoundError):  # a writer's leftovers, deleted as we look
+            sizes[path] = path.stat().st_size
+    return sizes
+
+
+def _leaves(searcher):
+    return list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
+
+
+class _Reader:
+    """One open index directory, and what searches read from it once: each document's meta and the words."""
+
+    def __init__(self, path):
+        self.path = path
+        self.ix = open_index(path)
+        self.searcher = self.ix.searcher()
+        self._sizes = _file_sizes(path)
         self._segment_metas = {}
         self._metas = (None, None)
         self._segment_forms = {}
         self._forms = (None, None)
+
+    def current_searcher(self):
+        # Not Searcher.refresh(): it reuses segment readers whose deletions have since changed,
+        # so removed speeches would stay visible.
+        if not self.searcher.up_to_date():
+            self.searcher.close()
+            self.searcher = self.ix.searcher()
+            self._sizes = _file_sizes(self.path)
+        # A file cut short under an open reader may still answer from its read buffer, then fail anywhere: stop
+        # at once. A file gone is a segment a writer merged away, still readable through the open handle.
+        for path, size in self._sizes.items():
+            with suppress(FileNotFoundError):
+                if path.stat().st_size < size:
+                    raise EOFError(f"{path.name} was cut short")
+        return self.searcher
+
+    def load(self):
+        """Read now what the first search would otherwise read: the meta column, the words, the field lengths."""
+        searcher = self.current_searcher()
+        self.metas(searcher)
+        self.forms(searcher)
+        for leaf, _ in _leaves(searcher):
+            if leaf.doc_count_all():
+                leaf.doc_field_length(0, "words")
+        return searcher
+
+    def metas(self, searcher):
+        """The decoded meta column of every document, by document number."""
+        leaves = _leaves(searcher)
+        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
+        if self._metas[0] == keys:
+            return self._metas[1]
+        metas, cache = [], {}
+        for (leaf, _), key in zip(leaves, keys, strict=True):
+            if key not in self._segment_metas:
+                self._segment_metas[key] = [_meta(raw) if raw else None for raw in leaf.column_reader("meta")]
+            cache[key] = self._segment_metas[key]
+            metas.extend(cache[key])
+        self._segment_metas = cache
+        self._metas = (keys, metas)
+        return metas
+
+    def forms(self, searcher):
+        """{stem: indexed words with that stem}, for expanding stemmed queries."""
+        leaves = _leaves(searcher)
+        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
+        if self._forms[0] == keys:
+            return self._forms[1]
+        cache, forms = {}, {}
+        for (leaf, _), key in zip(leaves, keys, strict=True):
+            if key not in self._segment_forms:
+                by_stem = {}
+                for raw in leaf.lexicon("words"):
+                    word = raw.decode("utf-8")
+                    by_stem.setdefault(stem(word), set()).add(word)
+                self._segment_forms[key] = by_stem
+            cache[key] = self._segment_forms[key]
+            for root, words in cache[key].items():
+                forms.setdefault(root, set()).update(words)
+        self._segment_forms = cache
+        self._forms = (keys, forms)
+        return forms
+
+    def close(self):
+        # Closing only lets go of file handles: a file that vanished or broke meanwhile must not hide why.
+        with suppress(Exception):
+            self.searcher.close()
+
+
+class WhooshBackend:
+    def __init__(self, root):
+        self.root = Path(root)
+        self._lock = threading.RLock()
+        self._reader = None
+        self._loading = None  # the index directory a background thread is loading
 
     # Where the live index is
 
@@ -128,74 +231,133 @@ class WhooshBackend:
         os.symlink(path.name, link)
         os.replace(link, self.root / "current")
 
-    def _index(self):
-        """Open the live index, creating an empty one on first use."""
+    def _live(self):
+        """The live index directory; raise IndexUnavailable when there is none."""
+        # Only a rebuild creates an index: an empty one made here would answer every search "no match".
         path = self._current()
-        if path is None or not path.exists():
-            with self._directory_lock():
-                path = self._current()
-                if path is None or not path.exists():
-                    path = self._new_directory()
-                    self._swap(path)
-        if path != self._ix_path:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._ix, self._ix_path, self._searcher = index.open_dir(str(path)), path, None
-            self._segment_metas = {}
-        return self._ix
+        if path is None or not path.is_dir():
+            raise IndexUnavailable(MISSING, f"there is no index directory at {self.root / 'current'}")
+        return path
+
+    def _index(self):
+        """Open the live index, for writing."""
+        path = self._live()
+        try:
+            return open_index(path)
+        except Exception as error:
+            raise unreadable(error) from error
+
+    # Keeping the live index open and loaded
+
+    @contextmanager
+    def _reading(self):
+        """Yield the live index's searcher under the lock; any failure to read the index makes it unavailable."""
+        with self._lock:
+            try:
+                yield self._get_searcher()
+            except (IndexUnavailable, SearchTimeout):
+                raise
+            except Exception as error:
+                # The index is disposable: whatever breaks in reading it (a truncated or damaged file) a rebuild
+                # cures, and the next search opens it afresh.
+                logger.exception("Could not read the search index")
+                self._close_reader()
+                raise unreadable(error) from error
 
     def _get_searcher(self):
-        ix = self._index()
-        # Not Searcher.refresh(): it reuses segment readers whose deletions have since changed,
-        # so removed speeches would stay visible.
-        if self._searcher is None or not self._searcher.up_to_date():
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = ix.searcher()
-        return self._searcher
+        try:
+            path = self._live()
+        except IndexUnavailable:
+            self._close_reader()  # let go of the files of an index that was removed
+            raise
+        reader = self._reader
+        if reader is not None and reader.path != path and reader.path.is_dir():
+            # Another process swapped in a rebuilt index, and the previous one stays on disk a while: answer from
+            # it while the new one loads in the background, rather than make this search wait for the loading.
+            self._load_in_background(path)
+            return reader.current_searcher()
+        if reader is None or reader.path != path:
+            self._install(self._open_reader(path))
+        return self._reader.current_searcher()
+
+    def _open_reader(self, path):
+        reader = _Reader(path)
+        try:
+            reader.load()
+        except BaseException:
+            reader.close()
+            raise
+        return reader
+
+    def _install(self, reader):
+        with self._lock:
+            self._close_reader()
+            self._reader = reader
+
+    def _close_reader(self):
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def _load_in_background(self, path):
+        if self._loading != path:
+            self._loading = path
+            threading.Thread(target=self._load, args=(path,), name="search-index-load", daemon=True).start()
+
+    def _load(self, path):
+        try:
+            reader = self._open_reader(path)
+        except Exception:
+            logger.exception("Could not load the search index at %s", path)
+            reader = None
+        with self._lock:
+            self._loading = None
+            if reader is None:
+                self._close_reader()  # the next search opens the live index itself, and says why it cannot
+            elif self._current() == path:
+                self._install(reader)
+            else:
+                reader.close()
+
+    def warm(self):
+        """Open the live index and load it now, so that the first search need not."""
+        with self._reading():
+            pass
+
+    def status(self):
+        """Return how many documents the live index holds; raise IndexUnavailable when it cannot answer."""
+        # Opened afresh, not the loaded reader: files broken since it was loaded show here. Opening reads each
+        # segment's directory, which a truncated file has lost.
+        path = self._live()
+        try:
+            reader = _Reader(path)
+        except Exception as error:
+            raise unreadable(error) from error
+        try:
+            return reader.searcher.doc_count()
+        finally:
+            reader.close()
 
     def _doc_metas(self, searcher):
-        """The decoded meta column of every document, by document number."""
-        leaves = list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
-        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
-        if self._metas[0] == keys:
-            return self._metas[1]
-        metas, cache = [], {}
-        for (leaf, _), key in zip(leaves, keys, strict=True):
-            if key not in self._segment_metas:
-                self._segment_metas[key] = [_meta(raw) if raw else None for raw in leaf.column_reader("meta")]
-            cache[key] = self._segment_metas[key]
-            metas.extend(cache[key])
-        self._segment_metas = cache
-        self._metas = (keys, metas)
-        return metas
+        return self._reader.metas(searcher)
 
     def _stem_forms(self, searcher):
-        """{stem: indexed words with that stem}, for expanding stemmed queries."""
-        leaves = list(searcher.reader().leaf_readers()) if searcher.doc_count_all() else []
-        keys = tuple(leaf.segment().segment_id() for leaf, _ in leaves)
-        if self._forms[0] == keys:
-            return self._forms[1]
-        cache, forms = {}, {}
-        for (leaf, _), key in zip(leaves, keys, strict=True):
-            if key not in self._segment_forms:
-                by_stem = {}
-                for raw in leaf.lexicon("words"):
-                    word = raw.decode("utf-8")
-                    by_stem.setdefault(stem(word), set()).add(word)
-                self._segment_forms[key] = by_stem
-            cache[key] = self._segment_forms[key]
-            for root, words in cache[key].items():
-                forms.setdefault(root, set()).update(words)
-        self._segment_forms = cache
-        self._forms = (keys, forms)
-        return forms
+        return self._reader.forms(searcher)
+
+    def _refresh(self, path):
+        """Load what a write in this process added, so that the next search here need not."""
+        with self._lock:
+            if self._reader is not None and self._reader.path == path:
+                try:
+                    self._reader.load()
+                except Exception:
+                    logger.exception("Could not read the search index")
+                    self._close_reader()
 
     # Writing
 
     def update(self, ids):
-        with self._lock:
-            ix = self._index()
+        ix = self._index()
         # A bulk import's batch gets the rebuild's memory: fewer, larger segments to write and merge.
         limitmb = REBUILD_LIMIT_MB if len(ids) > UPDATE_SLICE else WRITER_LIMIT_MB
         writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=limitmb)
@@ -211,10 +373,10 @@ class WhooshBackend:
             writer.cancel()
             raise
         writer.commit()
+        self._refresh(Path(ix.storage.folder))
 
     def remove(self, ids):
-        with self._lock:
-            ix = self._index()
+        ix = self._index()
         writer = ix.writer(timeout=WRITER_TIMEOUT)
         try:
             for sid in ids:
@@ -223,12 +385,13 @@ class WhooshBackend:
             writer.cancel()
             raise
         writer.commit()
+        self._refresh(Path(ix.storage.folder))
 
     def rebuild(self, progress=None):
         path = self._new_directory()
         count = 0
         try:
-            writer = index.open_dir(str(path)).writer(limitmb=REBUILD_LIMIT_MB)
+            writer = open_index(path).writer(limitmb=REBUILD_LIMIT_MB)
             try:
                 for speech in speeches_for_index().iterator(chunk_size=500):
                     for doc in documents(speech):
@@ -240,13 +403,18 @@ class WhooshBackend:
                 writer.cancel()
                 raise
             writer.commit()
+            # Loaded before the swap: this process's next search finds it ready, and the files are in the
+            # page cache for the other processes, which load it in the background when they see the swap.
+            reader = self._open_reader(path)
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
-        with self._directory_lock():
+        # Under the reader lock too: no search here sees the new directory live before its reader is in place.
+        with self._lock, self._directory_lock():
             previous = self._current()
             self._swap(path)
             self._remove_old(keep={path, previous})
+            self._install(reader)
         # Speeches saved while the rebuild read the database went to the old index: catch up.
         missing, stale, unpublished = compare_with_database(self.indexed_stamps())
         if missing or stale or unpublished:
@@ -262,36 +430,60 @@ class WhooshBackend:
                 shutil.rmtree(path, ignore_errors=True)
 
     def indexed_stamps(self):
-        with self._lock:
-            stamps = {}
-            for stored in self._get_searcher().documents(head="1"):
+        stamps = {}
+        with self._reading() as searcher:
+            for stored in searcher.documents(head="1"):
                 sid, value = stored["stamp"].split(" ", 1)
                 stamps[int(sid)] = value
         return stamps
 
     # Reading
 
-    def search(self, params):
-        with self._lock:
-            searcher = self._get_searcher()
+    def search(self, params, budget=None):
+        budget = budget or Budget()
+        with self._reading() as searcher:
+            documents = searcher.doc_count()
+            require_documents(documents)
             forms = self._stem_forms(searcher)
             query = compile_query(params.query, params.exact, forms, searcher.reader())
-            if query is None or query is wq.NullQuery or not searcher.doc_count():
+            if query is None or query is wq.NullQuery or not documents:
                 return Matches(suggestion=self._suggestion(searcher, params))
+            expansions, cut = self._expand_prefixes(searcher, params.query)
+            query = _limit_prefixes(query, expansions)
             metas = self._doc_metas(searcher)
             keep = _meta_filter(params)
-            matches, best = self._collect(searcher, query, params, metas, keep, forms)
-            if matches.total < 5:
+            matches, best = self._collect(searcher, query, params, metas, keep, forms, budget)
+            matches.cut_prefixes = list(cut)
+            if matches.total < 5 and not matches.timed_out:
                 matches.suggestion = self._suggestion(searcher, params)
-            highlighter = Highlighter(params.query, params.exact, forms)
+            highlighter = Highlighter(params.query, params.exact, forms, cut)
         return _with_snippets(matches, best, highlighter)
 
-    def _collect(self, searcher, query, params, metas, keep, forms):
+    def _expand_prefixes(self, searcher, tree):
+        """{prefix: the indexed words it matches}, and those cut to the MAX_PREFIX_WORDS most frequent."""
+        reader = searcher.reader()
+        expansions, cut = {}, {}
+        for node in prefixes(tree):
+            if node.text in expansions:
+                continue
+            words = [raw.decode("utf-8") for raw in reader.expand_prefix("words", node.text)]
+            if len(words) > MAX_PREFIX_WORDS:
+                frequency = {word: reader.doc_frequency("words", word) for word in words}
+                words = sorted(words, key=lambda word: (-frequency[word], word))[:MAX_PREFIX_WORDS]
+                cut[node.text] = words
+            expansions[node.text] = words
+        return expansions, cut
+
+    def _collect(self, searcher, query, params, metas, keep, forms, budget):
         # One scored pass over every match, best first (measured faster than an unscored pass for counts
         # plus scored passes for the order and the snippets).
-        scored = [(doc, score) for doc, score in searcher.search(query, limit=None).items() if keep(metas[doc])]
+        found, timed_out = _matching_documents(searcher, query, budget)
+        scored = [(doc, score) for doc, score in found if keep(metas[doc])]
         docs = [doc for doc, _ in scored]
+        if timed_out and not docs:
+            raise SearchTimeout
         matches = _aggregate(docs, metas)
+        matches.timed_out = timed_out
         if params.sort == "relevance":
             tiers = _closeness(searcher, sorted(docs), params, forms)
             keys = {doc: paragraph_key(tiers.get(doc, APART), squeeze(score, TYPICAL_SCORE)) for doc, score in scored}
@@ -300,7 +492,9 @@ class WhooshBackend:
         else:
             days = {metas[doc][0]: metas[doc][3] for doc in docs}
             order = sorted(days, key=lambda sid: (days[sid], sid), reverse=params.sort == "newest")
-        matches.speech_ids = order[params.offset : params.offset + params.per_page]
+        matches.page = min(params.page, max(1, -(-len(order) // params.per_page)))  # past the last: the last
+        start = (matches.page - 1) * params.per_page
+        matches.speech_ids = order[start : start + params.per_page]
         page = set(matches.speech_ids)
         best = {}
         for doc in docs:
@@ -325,8 +519,9 @@ class WhooshBackend:
         return corrections
 
     def highlight(self, speech, paragraphs, params):
-        with self._lock:
-            highlighter = Highlighter(params.query, params.exact, self._stem_forms(self._get_searcher()))
+        with self._reading() as searcher:
+            _, cut = self._expand_prefixes(searcher, params.query)
+            highlighter = Highlighter(params.query, params.exact, self._stem_forms(searcher), cut)
         marked = {}
         for paragraph in paragraphs:
             spans = highlighter.spans(paragraph.text, speech.language)
@@ -336,8 +531,7 @@ class WhooshBackend:
 
     def more_like(self, speech, limit):
         text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:50_000]
-        with self._lock:
-            searcher = self._get_searcher()
+        with self._reading() as searcher:
             if not searcher.doc_count():
                 return []
             reader = searcher.reader()
@@ -359,6 +553,37 @@ class WhooshBackend:
                     if len(related) == limit:
                         break
         return related
+
+
+def _matching_documents(searcher, query, budget):
+    """The (document, score) pairs matching query found within the budget, best first, and whether time ran out."""
+    budget.check()
+    # No alarm signal: it reaches only the main thread and would interrupt whatever runs there. The collector
+    # looks at the clock between documents instead.
+    collector = TimeLimitCollector(searcher.collector(limit=None), budget.remaining(), greedy=True, use_alarm=False)
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeLimit:
+        return collector.results().items(), True
+    return collector.results().items(), False
+
+
+def _limit_prefixes(query, expansions):
+    """Replace each prefix of a Whoosh query by the words it was expanded to."""
+
+    def replace(node):
+        if not isinstance(node, wq.Prefix):
+            return node
+        words = expansions.get(node.text, ())
+        if len(words) < 2:
+            return wq.Term("words", words[0]) if words else wq.NullQuery
+        either = wq.Or([wq.Term("words", word) for word in words])
+        # Whoosh's default for an Or of many words walks a binary tree of matchers per document; reading each
+        # word's postings into one array first measured five times faster for a few hundred words.
+        either.matcher_type = wq.Or.ARRAY_MATCHER
+        return either
+
+    return query.accept(replace)
 
 
 def _meta_filter(params):
@@ -422,14 +647,19 @@ def _with_snippets(matches, best, highlighter):
 class Highlighter:
     """Find where a paragraph's words match the query: the same words the query matched in the index.
 
-    A word or prefix is marked wherever it stands; a phrase only where its words follow one another.
+    A word or prefix is marked wherever it stands; a phrase only where its words follow one another. A prefix
+    cut to its most frequent words (``cut``: prefix -> words) marks only those.
     """
 
-    def __init__(self, tree, exact, forms):
+    def __init__(self, tree, exact, forms, cut=None):
         self.terms, self.phrases, prefixes = set(), [], []
+        cut = cut or {}
         for term in positive_terms(tree):
             if isinstance(term, Prefix):
-                prefixes.append(term.text)
+                if term.text in cut:
+                    self.terms.update(cut[term.text])
+                else:
+                    prefixes.append(term.text)
             elif isinstance(term, Phrase):
                 words = _phrase_words(term.text, exact, forms)
                 if len(words) > 1:

@@ -5,9 +5,10 @@ from speeches import search
 
 class Command(BaseCommand):
     help = (
-        "Index the speeches queued for the search index (what a killed import or a failed index write left "
-        "behind) and say how many queued updates that was; then report published speeches still missing from, "
-        "or stale in, the index, and fail when there are any."
+        "Say whether the search index can answer (it may be missing, empty or unreadable), index the speeches "
+        "queued for it (what a killed import or a failed index write left behind) and say how many queued "
+        "updates that was; then report published speeches still missing from, or stale in, the index, and fail "
+        "when there are any."
     )
 
     def add_arguments(self, parser):
@@ -15,7 +16,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, fix=False, **options):
         try:
+            self.check_index(fix)
+        except search.IndexUnavailable as error:
+            raise CommandError(f"{error} Run “python manage.py rebuild_index” to build it again.") from error
+
+    def check_index(self, fix):
+        problem = search.unavailable()
+        if problem is not None:
+            raise problem
+        try:
             drained = search.drain()
+        except search.IndexUnavailable:
+            raise
         except Exception as exc:
             raise CommandError(f"Could not index the queued updates; they stay queued: {exc}") from exc
         self.stdout.write(f"Drained {drained} queued index update(s).")
