@@ -36,6 +36,7 @@ def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
     """Import the corpus once, indexed by Whoosh (and by PostgreSQL where the database is PostgreSQL)."""
     index_dir = tmp_path_factory.mktemp("corpus-index")
     with django_db_blocker.unblock(), override_settings(SEARCH_INDEX_DIR=index_dir, SEARCH_BACKEND="whoosh"):
+        search.rebuild()  # the empty index the import then fills: serving code never creates one
         call_command("import_speeches", str(CORPUS), verbosity=0)
         assert search.check() == ([], [], [])
         if connection.vendor == "postgresql":
