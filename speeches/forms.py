@@ -1,6 +1,8 @@
 from django import forms
 
 from . import reading
+from .search.query import QueryError, parse_query
+from .search.types import SearchParams
 
 
 class ReadingSettingsForm(forms.Form):
@@ -39,8 +41,41 @@ class CiteForm(forms.Form):
 
 
 class SearchForm(forms.Form):
+    """The search box and its options; with the filter set's choices, the whole of a search's parameters."""
+
     q = forms.CharField(required=False, label="Search the transcripts")
     exact = forms.BooleanField(required=False, label="Exact words (no stemming)")
+    # Anything that is not a page number from 1 is the first page: a shared link with a stray page still works.
+    page = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_q(self):
+        text = self.cleaned_data["q"]
+        try:
+            self.cleaned_data["query"] = parse_query(text) if text else None
+        except QueryError as error:
+            raise forms.ValidationError(str(error), code="query") from error
+        return text
+
+    def clean_page(self):
+        value = self.cleaned_data["page"]
+        return int(value) if value.isdigit() and int(value) >= 1 else 1
+
+    def search_params(self, filters):
+        """The SearchParams for this form and the filter set's cleaned data."""
+        data = self.cleaned_data
+        return SearchParams(
+            query=data["query"],
+            text=data["q"],
+            exact=data["exact"],
+            speaker=filters["speaker"].pk if filters.get("speaker") else None,
+            venue=filters["venue"].pk if filters.get("venue") else None,
+            kind=filters.get("kind") or "",
+            language=filters.get("lang") or "",
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+            sort=filters.get("sort") or "relevance",
+            page=data["page"],
+        )
 
 
 class TranscriptEditForm(forms.Form):

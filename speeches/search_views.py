@@ -12,11 +12,9 @@ from .search import (
     MAX_PREFIX_WORDS,
     IndexUnavailable,
     QueryError,
-    SearchParams,
     SearchTimeout,
     as_phrase,
     only_common_words,
-    parse_query,
 )
 
 logger = logging.getLogger(__name__)
@@ -36,16 +34,11 @@ def search(request):
         errors += [" ".join(messages) for messages in form.errors.values()]
     if not filterset.is_valid():
         errors += filterset.clean_form_errors()
-    tree = None
-    if not errors and form.cleaned_data["q"]:
-        try:
-            tree = parse_query(form.cleaned_data["q"])
-        except QueryError as error:
-            errors.append(str(error))
     if errors:
         context["errors"] = errors
         context["name_lists"] = filterset.name_lists(speaker=None, venue=None)
         return render(request, "speeches/search.html", context, status=400)
+    tree = form.cleaned_data["query"]
     if tree is None:
         context["name_lists"] = filterset.name_lists(speaker=None, venue=None)
         return render(request, "speeches/search.html", context)
@@ -55,20 +48,7 @@ def search(request):
         context["phrase_url"] = _with(request, q=context["phrase"], page=None)
         return render(request, "speeches/search.html", context)
 
-    data = filterset.form.cleaned_data
-    params = SearchParams(
-        query=tree,
-        text=form.cleaned_data["q"],
-        exact=form.cleaned_data["exact"],
-        speaker=data["speaker"].pk if data.get("speaker") else None,
-        venue=data["venue"].pk if data.get("venue") else None,
-        kind=data.get("kind") or "",
-        language=data.get("lang") or "",
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-        sort=data.get("sort") or "relevance",
-        page=_page_number(request.GET.get("page")),
-    )
+    params = form.search_params(filterset.form.cleaned_data)
     try:
         results = search_index.search(params)
     except QueryError as error:
@@ -90,8 +70,8 @@ def search(request):
         page_query=_with(request, page=None).lstrip("?"),
         # The facets' names, else the most frequent ones: the names a reader without script can choose from.
         name_lists=filterset.name_lists(
-            speaker=[speaker.name for speaker, _ in results.speakers] or None,
-            venue=[venue.name for venue, _ in results.venues] or None,
+            speaker=[value.label for value in results.speakers] or None,
+            venue=[value.label for value in results.venues] or None,
         ),
         budget=settings.SEARCH_TIME_BUDGET,
         max_prefix_words=MAX_PREFIX_WORDS,
@@ -107,13 +87,6 @@ def _unavailable(request, context, reason, retry_after):
     return response
 
 
-def _page_number(value):
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return 1
-
-
 def _with(request, **changes):
     """The current search's URL with some parameters replaced (None removes one)."""
     query = request.GET.copy()
@@ -127,45 +100,25 @@ def _with(request, **changes):
 
 
 def _facets(request, results):
-    """Facet groups as (title, [(label, count, url, selected)]) for links that narrow the search."""
-    current = request.GET
+    """Facet groups as (title, [FacetValue]), each value given its link narrowing the search and whether it is on."""
     groups = [
-        (
-            "Speakers",
-            [
-                (s.name, n, _with(request, speaker=s.slug), current.get("speaker") == s.slug)
-                for s, n in results.speakers
-            ],
-        ),
-        (
-            "Years",
-            [
-                (
-                    str(year),
-                    n,
-                    _with(request, date_from=f"{year}-01-01", date_to=f"{year}-12-31"),
-                    current.get("date_from") == f"{year}-01-01" and current.get("date_to") == f"{year}-12-31",
-                )
-                for year, n in sorted(results.years, reverse=True)
-            ],
-        ),
-        (
-            "Venues",
-            [(v.name, n, _with(request, venue=v.slug), current.get("venue") == v.slug) for v, n in results.venues],
-        ),
-        (
-            "Kinds",
-            [(label, n, _with(request, kind=value), current.get("kind") == value) for value, label, n in results.kinds],
-        ),
+        ("Speakers", results.speakers),
+        ("Years", sorted(results.years, key=lambda value: value.value, reverse=True)),
+        ("Venues", results.venues),
+        ("Kinds", results.kinds),
     ]
-    return [(title, items) for title, items in groups if items]
+    for _, values in groups:
+        for value in values:
+            value.url = _with(request, **value.selects)
+            value.selected = all(request.GET.get(name) == chosen for name, chosen in value.selects.items())
+    return [(title, values) for title, values in groups if values]
 
 
 def _chart(years):
     """Bars of speeches per year, every year between the first and the last, for an inline SVG."""
     if not years:
         return None
-    counts = dict(years)
+    counts = {value.value: value.count for value in years}
     span = list(range(min(counts), max(counts) + 1))
     most = max(counts.values())
     width = CHART_WIDTH / len(span)
@@ -191,13 +144,9 @@ def _chart(years):
 def speech_highlights(request, speech, paragraphs):
     """Highlight the words of the search a reader arrives from; nothing when there is none or it is invalid."""
     form = SearchForm(request.GET)
-    if not form.is_valid() or not form.cleaned_data["q"]:
+    if not form.is_valid() or form.cleaned_data["query"] is None:
         return {}
-    try:
-        tree = parse_query(form.cleaned_data["q"])
-    except QueryError:
-        return {}
-    params = SearchParams(query=tree, text=form.cleaned_data["q"], exact=form.cleaned_data["exact"])
+    params = form.search_params({})
     try:
         return search_index.highlight_speech(speech, paragraphs, params)
     except (IndexUnavailable, SearchTimeout, QueryError):

@@ -232,10 +232,17 @@ def test_search_sorts_by_date_or_relevance(client, archive):
 def test_search_facets_count_speeches_for_the_query(client, archive):
     response = client.get("/search/", {"q": "union OR sanctions"})
     results = response.context["results"]
-    assert [(s.name, n) for s, n in results.speakers] == [("Vladimir Putin", 2), ("Dmitry Medvedev", 1)]
-    assert results.years == [(2010, 1), (2018, 1), (2019, 1)]
-    assert [(v.name, n) for v, n in results.venues] == [("Sochi", 1), ("The Kremlin, Moscow", 1)]
-    assert results.kinds == [("address", "Address", 1), ("interview", "Interview", 1), ("meeting", "Meeting", 1)]
+    assert [(f.label, f.count, f.selects) for f in results.speakers] == [
+        ("Vladimir Putin", 2, {"speaker": "vladimir-putin"}),
+        ("Dmitry Medvedev", 1, {"speaker": "dmitry-medvedev"}),
+    ]
+    assert [(f.value, f.count) for f in results.years] == [(2010, 1), (2018, 1), (2019, 1)]
+    assert [(f.label, f.count) for f in results.venues] == [("Sochi", 1), ("The Kremlin, Moscow", 1)]
+    assert [(f.value, f.label, f.count) for f in results.kinds] == [
+        ("address", "Address", 1),
+        ("interview", "Interview", 1),
+        ("meeting", "Meeting", 1),
+    ]
     html = response.content.decode()
     link = 'href="/search/?q=union+OR+sanctions&amp;speaker=dmitry-medvedev">Dmitry Medvedev</a>'
     assert f'{link} <span class="count">1</span>' in html

@@ -9,97 +9,38 @@ creates one. Every search runs within ``settings.SEARCH_TIME_BUDGET`` seconds (s
 """
 
 import contextlib
-import datetime
 import logging
 import os
 import threading
-from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.utils.module_loading import import_string
 
-from speeches.models import IndexUpdate, Paragraph, Speaker, Speech, Venue
+from speeches.models import IndexUpdate, Speaker, Speech, Venue
 
+from .documents import compare_with_database, load_paragraphs, speeches_for_index, stamp  # noqa: F401
 from .health import IndexUnavailable, require_documents
 from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, check_prefixes  # noqa: F401  (part of the interface)
 from .query import QueryError, as_phrase, only_common_words, parse_query, replace_words  # noqa: F401  (the interface)
+from .types import (  # noqa: F401  (part of the interface)
+    PARAGRAPHS_PER_SPEECH,
+    RESULTS_PER_PAGE,
+    SORTS,
+    FacetValue,
+    Matches,
+    ParagraphHit,
+    SearchParams,
+    SearchResults,
+    SpeechHit,
+)
 
 logger = logging.getLogger(__name__)
 
-RESULTS_PER_PAGE = 10
-PARAGRAPHS_PER_SPEECH = 3
-SORTS = ("relevance", "newest", "oldest")
-
-
-@dataclass
-class SearchParams:
-    """What to look for: the parsed query, the filters, the order and the page (from 1)."""
-
-    query: object
-    text: str = ""  # as typed, for "did you mean"
-    exact: bool = False
-    speaker: int | None = None
-    venue: int | None = None
-    kind: str = ""
-    language: str = ""
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = RESULTS_PER_PAGE
-
-    @property
-    def offset(self):
-        return (self.page - 1) * self.per_page
-
-
-@dataclass
-class Matches:
-    """What a backend found, by id; shared code turns it into SearchResults."""
-
-    total: int = 0
-    paragraph_total: int = 0
-    speech_ids: list = field(default_factory=list)  # the requested page, in order
-    best: dict = field(default_factory=dict)  # speech id -> [(position, snippet html, Paragraph or None)]
-    speakers: dict = field(default_factory=dict)  # speaker id -> speeches
-    years: dict = field(default_factory=dict)
-    venues: dict = field(default_factory=dict)
-    kinds: dict = field(default_factory=dict)
-    suggestion: dict = field(default_factory=dict)  # misspelt word -> the indexed word it is closest to
-    page: int = 1  # the page found: the last one when the one asked for is past it
-    cut_prefixes: list = field(default_factory=list)  # prefixes that matched more than MAX_PREFIX_WORDS words
-    timed_out: bool = False  # time ran out: what was found by then, counts included
-
-
-@dataclass
-class ParagraphHit:
-    paragraph: Paragraph | None
-    snippet: str
-    url: str
-
-
-@dataclass
-class SpeechHit:
-    speech: Speech
-    paragraphs: list
-
-
-@dataclass
-class SearchResults:
-    total: int
-    paragraph_total: int
-    hits: list
-    speakers: list  # [(Speaker, count)], most first
-    years: list  # [(year, count)], chronological
-    venues: list
-    kinds: list  # [(value, label, count)]
-    suggestion: str
-    page: int = 1
-    cut_prefixes: list = field(default_factory=list)
-    timed_out: bool = False
-
-
+BACKENDS = {
+    "whoosh": "speeches.search.whoosh_backend.WhooshBackend",
+    "postgres": "speeches.search.postgres_backend.PostgresBackend",
+}
 _backends = {}
 _backends_lock = threading.Lock()
 
@@ -118,11 +59,9 @@ def get_backend():
     key = (settings.SEARCH_BACKEND, str(settings.SEARCH_INDEX_DIR))
     with _backends_lock:
         if key not in _backends:
-            if settings.SEARCH_BACKEND == "postgres":
-                from .postgres_backend import PostgresBackend as backend_class
-            else:
-                from .whoosh_backend import WhooshBackend as backend_class
-            _backends[key] = backend_class(settings.SEARCH_INDEX_DIR)
+            # Imported by name: a PostgreSQL deployment never loads Whoosh, and the backends import only the
+            # package's modules (types, documents, query), never the package itself.
+            _backends[key] = import_string(BACKENDS[settings.SEARCH_BACKEND])(settings.SEARCH_INDEX_DIR)
         return _backends[key]
 
 
@@ -178,15 +117,6 @@ def check():
     return compare_with_database(get_backend().indexed_stamps())
 
 
-def compare_with_database(indexed):
-    """Given {speech id: stamp} from an index, find what it lacks, holds out of date, or should not hold."""
-    published = {pk: updated.isoformat() for pk, updated in Speech.objects.published().values_list("id", "updated")}
-    missing = sorted(published.keys() - indexed.keys())
-    stale = sorted(pk for pk in published.keys() & indexed.keys() if published[pk] != indexed[pk])
-    unpublished = sorted(indexed.keys() - published.keys())
-    return missing, stale, unpublished
-
-
 def highlight_speech(speech, paragraphs, params):
     """Return {position: highlighted html} for the paragraphs of speech that match the query."""
     return get_backend().highlight(speech, paragraphs, params)
@@ -197,41 +127,6 @@ def more_like(speech, limit=5):
     ids = get_backend().more_like(speech, limit)
     found = Speech.objects.published().for_listing().in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
-
-
-def speeches_for_index(ids=None):
-    """The published speeches with what the index needs, paragraphs prefetched in order."""
-    queryset = (
-        Speech.objects.published()
-        .select_related("venue")
-        .prefetch_related(
-            Prefetch(
-                "paragraphs",
-                queryset=Paragraph.objects.only(
-                    "speech_id", "position", "speaker_id", "speaker_label", "text", "kind"
-                ).order_by("position"),
-            )
-        )
-        .order_by("id")
-    )
-    if ids is not None:
-        queryset = queryset.filter(id__in=ids)
-    return queryset
-
-
-def stamp(speech):
-    """The version of a speech the index holds; a different stamp means the index is stale."""
-    return speech.updated.isoformat()
-
-
-def load_paragraphs(pairs):
-    """Return {(speech id, position): Paragraph} for these pairs, in one query."""
-    if not pairs:
-        return {}
-    rows = Paragraph.objects.filter(
-        speech_id__in={sid for sid, _ in pairs}, position__in={pos for _, pos in pairs}
-    ).select_related("speaker")
-    return {(p.speech_id, p.position): p for p in rows if (p.speech_id, p.position) in pairs}
 
 
 def _results(matches, params):
@@ -252,11 +147,14 @@ def _results(matches, params):
         total=matches.total,
         paragraph_total=matches.paragraph_total,
         hits=hits,
-        speakers=_top(matches.speakers, Speaker.objects.only("name", "slug")),
-        years=sorted(matches.years.items()),
-        venues=_top(matches.venues, Venue.objects.only("name", "slug")),
+        speakers=_top(matches.speakers, Speaker.objects.only("name", "slug"), "speaker"),
+        years=[
+            FacetValue(year, str(year), n, {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"})
+            for year, n in sorted(matches.years.items())
+        ],
+        venues=_top(matches.venues, Venue.objects.only("name", "slug"), "venue"),
         kinds=[
-            (value, Speech.Kind(value).label, n)
+            FacetValue(value, Speech.Kind(value).label, n, {"kind": value})
             for value, n in sorted(matches.kinds.items(), key=lambda item: (-item[1], item[0]))
             if value in Speech.Kind.values
         ],
@@ -274,10 +172,15 @@ def _suggestion(text, corrections):
     return replace_words(text, corrections)
 
 
-def _top(counts, queryset, limit=10):
+def _top(counts, queryset, parameter, limit=10):
+    """The `limit` records with most addresses, as FacetValues selected by their slug."""
     objects = queryset.in_bulk(list(counts))
-    found = [(objects[pk], n) for pk, n in counts.items() if pk in objects]
-    return sorted(found, key=lambda item: (-item[1], str(item[0])))[:limit]
+    found = [
+        FacetValue(pk, objects[pk].name, n, {parameter: objects[pk].slug}, objects[pk])
+        for pk, n in counts.items()
+        if pk in objects
+    ]
+    return sorted(found, key=lambda value: (-value.count, value.label))[:limit]
 
 
 # Index upkeep. A change that needs the index queues its speech as an IndexUpdate row in the change's own

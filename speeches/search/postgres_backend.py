@@ -22,13 +22,14 @@ from psycopg.errors import QueryCanceled
 
 from speeches.models import Paragraph, ParagraphSearch, SearchWord, Speech
 
-from . import PARAGRAPHS_PER_SPEECH, Matches, load_paragraphs
+from .documents import load_paragraphs
 from .health import require_documents
 from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, spans_from_markers
 from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes, terms
 from .query import And, Not, Or, Phrase, Prefix, QueryError, Word, correctable_words, proximity_runs
 from .ranking import APART, NEAR, NEAR_ONE_ANOTHER, SIDE_BY_SIDE, TIER_STEP, TITLE_SHARE
 from .text import is_common, stem, words
+from .types import PARAGRAPHS_PER_SPEECH, Matches
 
 CONFIGS = {"en": "english", "ru": "russian"}
 # ts_rank's normalization 32 squeezes a rank into [0, 1): rank / (rank + 1).

@@ -33,13 +33,14 @@ from whoosh.searching import TimeLimit
 
 from speeches.models import Paragraph, Speech
 
-from . import PARAGRAPHS_PER_SPEECH, Matches, compare_with_database, load_paragraphs, speeches_for_index, stamp
+from .documents import compare_with_database, load_paragraphs, speeches_for_index, stamp
 from .health import MISSING, IndexUnavailable, require_documents, unreadable
 from .highlight import mark_spans, snippet
 from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes
 from .query import And, Not, Or, Phrase, Prefix, Word, correctable_words, positive_terms, proximity_runs
 from .ranking import APART, closeness, paragraph_key, speech_order, squeeze
 from .text import COMMON_WORDS, is_common, stem
+from .types import PARAGRAPHS_PER_SPEECH, Matches
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,98 @@
+"""The types the search package shares: what to look for, what a backend found, and what a search page shows.
+
+Backends import these; nothing here imports a backend.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from speeches.models import Paragraph, Speech
+
+RESULTS_PER_PAGE = 10
+PARAGRAPHS_PER_SPEECH = 3
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass
+class SearchParams:
+    """What to look for: the parsed query, the filters, the order and the page (from 1)."""
+
+    query: object
+    text: str = ""  # as typed, for "did you mean"
+    exact: bool = False
+    speaker: int | None = None
+    venue: int | None = None
+    kind: str = ""
+    language: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = RESULTS_PER_PAGE
+
+    @property
+    def offset(self):
+        return (self.page - 1) * self.per_page
+
+
+@dataclass
+class Matches:
+    """What a backend found, by id; shared code turns it into SearchResults."""
+
+    total: int = 0
+    paragraph_total: int = 0
+    speech_ids: list = field(default_factory=list)  # the requested page, in order
+    best: dict = field(default_factory=dict)  # speech id -> [(position, snippet html, Paragraph or None)]
+    speakers: dict = field(default_factory=dict)  # speaker id -> speeches
+    years: dict = field(default_factory=dict)
+    venues: dict = field(default_factory=dict)
+    kinds: dict = field(default_factory=dict)
+    suggestion: dict = field(default_factory=dict)  # misspelt word -> the indexed word it is closest to
+    page: int = 1  # the page found: the last one when the one asked for is past it
+    cut_prefixes: list = field(default_factory=list)  # prefixes that matched more than MAX_PREFIX_WORDS words
+    timed_out: bool = False  # time ran out: what was found by then, counts included
+
+
+@dataclass
+class ParagraphHit:
+    paragraph: Paragraph | None
+    snippet: str
+    url: str
+
+
+@dataclass
+class SpeechHit:
+    speech: Speech
+    paragraphs: list
+
+
+@dataclass
+class FacetValue:
+    """One value a search can be narrowed to and how many addresses have it: the one shape of every facet.
+
+    `selects` holds the search parameters that choose it; the page sets `url` and `selected` from them.
+    """
+
+    value: object  # a speaker or venue id, a year, a kind
+    label: str
+    count: int
+    selects: dict
+    record: object = None  # the Speaker or Venue, where there is one
+    url: str = ""
+    selected: bool = False
+
+
+@dataclass
+class SearchResults:
+    total: int
+    paragraph_total: int
+    hits: list
+    # Lists of FacetValue: speakers, venues and kinds most first, years in order.
+    speakers: list
+    years: list
+    venues: list
+    kinds: list
+    suggestion: str
+    page: int = 1
+    cut_prefixes: list = field(default_factory=list)
+    timed_out: bool = False
