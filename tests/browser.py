@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from speeches import curation, reading
+from speeches import curation, reading, search
 from speeches.importers.base import ParsedParagraph
 from speeches.models import Paragraph, Speaker, Speech
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
@@ -168,4 +168,6 @@ def archive(transactional_db):
     ]
     curation.revise(forum, curation.as_parsed(forum, corrected), note="Full title, as spoken")
     forum.refresh_from_db()
+    # The index a new installation's rebuild_index makes: serving code never creates one.
+    search.rebuild()
     return forum

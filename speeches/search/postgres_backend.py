@@ -403,9 +403,7 @@ def compile_query(node, config):
             return None  # the configuration would drop every word
         return SearchQuery(node.text, config=config, search_type="phrase")
     if isinstance(node, _CutPrefix):
-        # One tsquery of alternatives: a few hundred combined queries nest too deep to compile.
-        either = " | ".join(f"'{word}'" for word in node.words if "'" not in word and "\\" not in word)
-        return SearchQuery(either, config=config, search_type="raw")
+        return _cut_prefix(node, config)
     if isinstance(node, Prefix):
         return _prefix(node, config)
     if isinstance(node, Not):
@@ -442,6 +440,8 @@ def compile_condition(node, config, exact=False):
             check = Q(exact=_common_words_in_place(node.text))
             condition = check if condition is None else condition & check
         return condition
+    if isinstance(node, _CutPrefix):
+        return Q(**{column: _cut_prefix(node, config)})
     if isinstance(node, Prefix):
         return Q(**{column: _prefix(node, config)})
     if isinstance(node, Not):
@@ -457,6 +457,12 @@ def compile_condition(node, config, exact=False):
             return None  # nothing but excluded words left
         return reduce(lambda a, b: a & b, children)
     raise TypeError(node)
+
+
+def _cut_prefix(node, config):
+    # One tsquery of alternatives: a few hundred combined queries nest too deep to compile.
+    either = " | ".join(f"'{word}'" for word in node.words if "'" not in word and "\\" not in word)
+    return SearchQuery(either, config=config, search_type="raw")
 
 
 def _or_nothing(condition):
