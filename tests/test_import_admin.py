@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -105,11 +106,14 @@ def test_uploaded_page_previewed_then_saved_without_uploading_again(editor):
 
 def test_pasted_text_without_date_asks_for_one_and_keeps_the_input(editor):
     transcript = "A title only\n\nVladimir Putin: Hello.\n"
-    response = editor.post(URL, {"pasted": transcript, "lead": "My summary", "_save": "1"})
+    response = editor.post(URL, {"pasted": transcript, "title": "My own title", "lead": "My summary", "_save": "1"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "The transcript has no date." in page
-    assert "A title only" in page and "My summary" in page
+    # Every field comes back as the editor typed it.
+    assert '<input type="text" name="title" value="My own title"' in page
+    assert re.search(r'<textarea name="lead"[^>]*>\s*My summary</textarea>', page)
+    assert re.search(r'<textarea name="pasted"[^>]*>\s*A title only\s+Vladimir Putin: Hello.\s*</textarea>', page)
     assert Speech.objects.count() == 0
 
     fixed = editor.post(URL, {"pasted": transcript, "date": "2020-06-01", "_save": "1"})

@@ -40,6 +40,11 @@ def queued():
     return sorted(IndexUpdate.objects.values_list("speech_id", flat=True))
 
 
+def record_of(title, source_id):
+    """A one-paragraph speech in the archive's JSON format."""
+    return {"title": title, "date": "2021-10-13", "source_id": source_id, "paragraphs": [{"text": "Gas."}]}
+
+
 def queue_inserts(queries):
     return [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "speeches_indexupdate"')]
 
@@ -69,14 +74,47 @@ def test_committed_change_is_indexed_and_leaves_nothing_queued(backend):
     assert titles("deposits") == ["Mining, revised"]
 
 
-def test_transaction_is_indexed_once_when_it_commits(search_index):
-    generation = search.get_backend()._index().latest_generation()
+def test_transaction_is_indexed_once_when_it_commits(backend):
+    generation = search.get_backend()._index().latest_generation() if backend == "whoosh" else None
     with transaction.atomic():
         for n in range(3):
             make_speech(f"Smelter {n}", paragraphs=["Aluminium."])
-        assert titles("aluminium") == []
+        assert titles("aluminium") == []  # not before the COMMIT
     assert titles("aluminium") == ["Smelter 0", "Smelter 1", "Smelter 2"]
-    assert search.get_backend()._index().latest_generation() == generation + 1  # one index commit
+    if backend == "whoosh":
+        assert search.get_backend()._index().latest_generation() == generation + 1  # one index commit
+
+
+def test_change_after_a_rolled_back_transaction_is_indexed_when_the_next_one_commits(backend):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_speech("Abandoned", paragraphs=["Vanadium."])
+        raise RuntimeError
+    with transaction.atomic():
+        make_speech("Kept", paragraphs=["Vanadium too."])
+        assert titles("vanadium") == []
+    assert titles("vanadium") == ["Kept"]
+    assert queued() == []
+
+
+def test_import_block_ended_by_an_exception_still_indexes_what_it_committed(backend):
+    with pytest.raises(RuntimeError), search.bulk_indexing():
+        saved("Committed first", paragraphs=["Tantalum."])
+        saved("Committed second", paragraphs=["Tantalum ore."])
+        assert titles("tantalum") == []  # the block indexes once, at its end
+        raise RuntimeError
+    assert titles("tantalum") == ["Committed first", "Committed second"]
+    assert queued() == []
+
+
+def test_import_that_fails_on_a_file_indexes_the_files_before_it(backend, tmp_path):
+    good = tmp_path / "a.json"
+    good.write_text(json.dumps(record_of("Before the bad file", "80001")) + "\n", "utf-8")
+    bad = tmp_path / "b.json"
+    bad.write_text("{not json", "utf-8")
+    report = import_paths([good, bad])
+    assert (report.counts["created"], report.counts["failed"]) == (1, 1)
+    assert titles("gas") == ["Before the bad file"]
+    assert queued() == []
 
 
 def test_change_after_a_rolled_back_savepoint_is_queued_again(backend):
@@ -156,8 +194,7 @@ def test_drain_deletes_only_the_rows_it_read(settings, search_index):
 def crashed_import(tmp_path, backend):
     """An imported speech whose index update a killed process left queued: committed, queued, not indexed."""
     path = tmp_path / "speeches.jsonl"
-    record = {"title": "Energy week", "date": "2021-10-13", "source_id": "66916", "paragraphs": [{"text": "Gas."}]}
-    path.write_text(json.dumps(record) + "\n", "utf-8")
+    path.write_text(json.dumps(record_of("Energy week", "66916")) + "\n", "utf-8")
     assert import_paths([path]).summary() == "1 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
     speech = Speech.objects.get()
     search.remove_speeches([speech.pk])
