@@ -12,7 +12,7 @@ export HTTPS ?= 0
 WITH_KEY = SECRET_KEY=$$(cat $(SECRET_FILE))
 MANAGE = $(WITH_KEY) $(BIN)/python manage.py
 
-.PHONY: run test setup lint format clean bench
+.PHONY: run test setup lint format clean bench mutation
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ format: $(BIN)/.installed
 
 bench: setup
 	$(BIN)/python bench/render.py
+
+# Breaks the core modules one small change at a time and reports how many breakages the suite catches.
+mutation: $(BIN)/.installed $(SECRET_FILE)
+	$(WITH_KEY) $(BIN)/mutmut run --max-children 2
+	$(BIN)/python bench/mutation.py
 
 clean:
 	rm -rf $(VENV) $(VAR) staticfiles
