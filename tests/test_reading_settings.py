@@ -48,8 +48,18 @@ def test_parse_cookie_keeps_valid_pairs_beside_invalid_ones():
     assert reading.parse_cookie("size:999|colours:beige|bogus:1|images:off")["images"] == "off"
 
 
+def test_parse_cookie_reads_a_cookie_of_the_longest_length_it_accepts():
+    padded = "size:150|" + "padding:"
+    padded += "x" * (reading.COOKIE_MAX_LENGTH - len(padded))
+    assert len(padded) == reading.COOKIE_MAX_LENGTH
+    assert reading.parse_cookie(padded)["size"] == "150"
+    assert reading.parse_cookie(padded + "x") == reading.DEFAULTS  # one character more is not read at all
+
+
 def test_cookie_value_keeps_only_what_differs_from_the_defaults():
     assert reading.cookie_value(reading.DEFAULTS) == ""
+    assert reading.cookie_value({}) == ""
+    assert reading.cookie_value({"size": "150"}) == "size:150"  # settings not given are the defaults
     assert reading.cookie_value({**reading.DEFAULTS, "size": "200", "line": "loose"}) == "size:200|line:loose"
     assert reading.parse_cookie("size:200|line:loose") == {**reading.DEFAULTS, "size": "200", "line": "loose"}
 
