@@ -32,3 +32,20 @@ def search_index(db, settings):
 
     settings.SEARCH_BACKEND = "whoosh"
     search.rebuild()
+
+
+@pytest.fixture(params=["whoosh", "postgres"])
+def backend(request, settings, search_index):
+    """Each search backend in turn; the PostgreSQL one where the test database is PostgreSQL."""
+    from django.db import connection
+
+    if request.param == "postgres" and connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL search backend needs a PostgreSQL test database (set DATABASE_URL)")
+    settings.SEARCH_BACKEND = request.param
+    return request.param
+
+
+@pytest.fixture
+def indexed(django_capture_on_commit_callbacks):
+    """Run a block as one committed transaction would: the index is updated when it ends."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -18,14 +18,6 @@ from tests.factories import make_speech
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(params=["whoosh", "postgres"])
-def backend(request, settings, search_index):
-    if request.param == "postgres" and connection.vendor != "postgresql":
-        pytest.skip("the PostgreSQL search backend needs a PostgreSQL test database (set DATABASE_URL)")
-    settings.SEARCH_BACKEND = request.param
-    return request.param
-
-
 def saved(*args, **kwargs):
     """A speech saved with its paragraphs in one transaction, as the writer and the admin save them."""
     with transaction.atomic():

@@ -20,20 +20,6 @@ from tests.factories import make_speaker, make_speech, make_venue
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["whoosh", "postgres"])
-def backend(request, settings, search_index):
-    if request.param == "postgres" and connection.vendor != "postgresql":
-        pytest.skip("the PostgreSQL search backend needs a PostgreSQL test database (set DATABASE_URL)")
-    settings.SEARCH_BACKEND = request.param
-    return request.param
-
-
-@pytest.fixture
-def indexed(django_capture_on_commit_callbacks):
-    """Run a block as one committed transaction would: the index is updated when it ends."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 @pytest.fixture
 def archive(backend, indexed):
     putin = make_speaker()

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from speeches import search
 from speeches.models import IndexUpdate
@@ -30,20 +29,6 @@ CUT = (
     "Type more letters to reach the others."
 )
 REBUILDING = "Search is being rebuilt"
-
-
-@pytest.fixture(params=["whoosh", "postgres"])
-def backend(request, settings, search_index):
-    if request.param == "postgres" and connection.vendor != "postgresql":
-        pytest.skip("the PostgreSQL search backend needs a PostgreSQL test database (set DATABASE_URL)")
-    settings.SEARCH_BACKEND = request.param
-    return request.param
-
-
-@pytest.fixture
-def indexed(django_capture_on_commit_callbacks):
-    """Run a block as one committed transaction would: the index is updated when it ends."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

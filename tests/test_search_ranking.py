@@ -10,7 +10,7 @@ from tests.factories import make_speech
 pytestmark = pytest.mark.django_db
 
 # The behaviour suite's fixtures: every test here runs on each backend, with the same small archive.
-backend, indexed, archive = test_search.backend, test_search.indexed, test_search.archive
+archive = test_search.archive
 find, titles, page_titles = test_search.find, test_search.titles, test_search.page_titles
 
 
