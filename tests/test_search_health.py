@@ -150,9 +150,11 @@ def worst_case(backend, settings):
 
 
 def test_worst_case_prefix_search_answers_within_its_budget(client, worst_case, settings):
-    started = time.monotonic()
+    # The processor time this process spends, not the time on the wall: a machine busy with other work must not
+    # fail the test, while a search that ignored its budget would still spend its full cost here.
+    started = time.process_time()
     response = client.get("/search/", {"q": "zea* OR zeb* OR zec* OR zed* OR zef*"})
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     html = response.content.decode()
     assert response.status_code == 200
     assert all(CUT.format(prefix) in html for prefix in ("zea", "zeb", "zec", "zed", "zef"))
