@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from speeches.importers import import_paths, text
-from speeches.importers.base import ParseError
+from speeches.importers.base import ParsedParagraph, ParseError
 from speeches.models import Paragraph, Speaker, SpeakerAlias, Speech
 from tests.import_samples import NBSP
 
@@ -173,3 +173,82 @@ def test_seed_imported_into_an_empty_archive_matches_the_fixture_field_by_field(
     assert imported == expected
     assert expected["speech"][9] == "text:5d2d6226dec5a058"
     assert len(expected["paragraphs"]) == 20
+
+
+WRAPPED = (
+    "Meeting with Government members\n\nMarch 3, 2021\n\n"
+    "Minister of Finance Anton Siluanov: Mr President, the budget\nis balanced.\n\nLet us begin.\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["windows", "old-mac"])
+def test_windows_and_old_mac_line_endings_read_like_unix_ones(newline):
+    speech = text.read(WRAPPED.replace("\n", newline).encode())
+    assert (speech.title, speech.date) == ("Meeting with Government members", datetime.date(2021, 3, 3))
+    assert rows(speech) == [
+        ("speech", "Minister of Finance Anton Siluanov", "Mr President, the budget is balanced."),
+        ("speech", "", "Let us begin."),
+    ]
+
+
+def test_text_time_on_the_date_line_is_the_speech_time():
+    speech = text.read("A title\n\nJune 1, 2020, 18:30\n\nVladimir Putin: Hello.\n")
+    assert (speech.date, speech.time) == (datetime.date(2020, 6, 1), datetime.time(18, 30))
+    assert rows(speech) == [("speech", "Vladimir Putin", "Hello.")]
+
+
+def test_text_impossible_date_line_leaves_the_speech_undated():
+    # February 30 looks like a date line but is none: the first line is still the title.
+    speech = text.read("A title\n\nFebruary 30, 2021\n\nVladimir Putin: Hello.\n")
+    assert (speech.title, speech.date) == ("A title", None)
+    assert rows(speech) == [("speech", "", "February 30, 2021"), ("speech", "Vladimir Putin", "Hello.")]
+
+
+NO_TITLE = "No title found: the transcript should start with its title."
+
+
+@pytest.mark.parametrize(
+    "transcript",
+    [
+        "June 1, 2020\n\nVladimir Putin: Hello.\n",
+        "View settings\n\nNews /\n\nJune 1, 2020\n\nVladimir Putin: Hello.\n",
+        "View settings\n\nFont size:\n\nNews /\n",
+    ],
+    ids=["date-first", "only-site-chrome-before-the-date", "only-site-chrome"],
+)
+def test_text_without_a_title_is_rejected_with_a_message_for_the_editor(transcript):
+    with pytest.raises(ParseError) as error:
+        text.read(transcript)
+    assert str(error.value) == NO_TITLE
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "View settings",
+        "Font size:",
+        "Президент России",
+        "News /",
+        "Transcripts /",
+        "News / Transcripts",
+        "/",
+    ],
+)
+def test_undated_text_skips_site_chrome_around_the_transcript(chrome):
+    speech = text.read(f"{chrome}\n\nJust a title\n\nVladimir Putin: Hello.\n\nLet us begin.\n\n{chrome}\n")
+    assert (speech.title, speech.date) == ("Just a title", None)
+    assert rows(speech) == [("speech", "Vladimir Putin", "Hello."), ("speech", "", "Let us begin.")]
+
+
+def test_transcript_form_writes_a_known_oddly_shaped_speaker_as_a_turn():
+    paragraphs = [ParsedParagraph(text="Welcome.", speaker_label="the moderator")]
+
+    def known(label):
+        return label == "the moderator"
+
+    written = text.transcript_text(paragraphs, known)
+
+    assert written == "the moderator: Welcome.\n"
+    assert text.read_transcript(written, known) == paragraphs
+    # Without the archive knowing the speaker the label would read as text, so it is marked literal.
+    assert text.transcript_text(paragraphs) == "\\the moderator: Welcome.\n"
