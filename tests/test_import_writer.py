@@ -1,20 +1,25 @@
 """Writing imported speeches: idempotence, updates in place, bad files, dry runs and the command."""
 
 import datetime
+import json
+import sqlite3
+from contextlib import contextmanager
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models.signals import post_save
 from django.test.utils import CaptureQueriesContext
 
+from speeches import curation, history
 from speeches.importers import import_paths
 from speeches.importers.base import ParsedParagraph, ParsedSpeech
 from speeches.importers.speakers import split_role
-from speeches.importers.writer import Writer
+from speeches.importers.writer import WriteError, Writer
 from speeches.models import Paragraph, Speaker, SpeakerAlias, Speech, Venue
-from tests.factories import make_speaker
+from tests.factories import make_speaker, make_speech, make_venue
 from tests.import_samples import NBSP, ODD_BODY, kremlin_page
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +131,8 @@ def test_dry_run_writes_nothing(pages):
     with CaptureQueriesContext(connection) as queries:
         report = import_paths([pages], dry_run=True)
     assert report.summary() == "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
-    assert [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")] == []
+    # Only reads: it opens no transaction of its own either.
+    assert {q["sql"].split()[0] for q in queries} == {"SELECT"}
     assert counts() == {"Speech": 0, "Paragraph": 0, "Speaker": 0, "SpeakerAlias": 0, "Venue": 0, "speakers": 0}
 
 
@@ -336,3 +342,144 @@ def test_command_reports_progress_in_plain_lines_when_not_on_a_terminal(tmp_path
     captured = capsys.readouterr()
     assert captured.err.splitlines() == ["100/101 files read", "101/101 files read"]
     assert captured.out.strip() == "101 created, 0 updated, 0 unchanged, 0 skipped, 0 failed."
+
+
+def record(**fields):
+    return ParsedSpeech(
+        **{
+            "title": "Meeting",
+            "date": datetime.date(2020, 1, 1),
+            "source_url": "http://en.kremlin.ru/events/president/news/70001",
+            "source_id": "70001",
+            "paragraphs": [ParsedParagraph("One."), ParsedParagraph("Two.")],
+            **fields,
+        }
+    )
+
+
+def refusal(error, cause):
+    """The error Django raises when the database driver raised `cause`."""
+    refused = error(*cause.args)
+    refused.__cause__ = cause
+    return refused
+
+
+@contextmanager
+def paragraphs_refused(errors):
+    """The database refuses the speech's paragraphs with each of `errors` in turn, then takes them."""
+    pending = list(errors)
+
+    def refuse(execute, sql, params, many, context):
+        if pending and sql.startswith('INSERT INTO "speeches_paragraph"'):
+            raise pending.pop(0)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse):
+        yield pending
+
+
+# What a second import writing the same rows at the same time makes each database say.
+CONFLICTS = {
+    "sqlite-unique": lambda: refusal(
+        IntegrityError, sqlite3.IntegrityError("UNIQUE constraint failed: speeches_speech.date, speeches_speech.slug")
+    ),
+    "sqlite-locked": lambda: refusal(OperationalError, sqlite3.OperationalError("database is locked")),
+    "postgres-unique": lambda: refusal(
+        IntegrityError,
+        psycopg.errors.UniqueViolation('duplicate key value violates unique constraint "speech_unique_slug_per_day"'),
+    ),
+    "postgres-deadlock": lambda: refusal(OperationalError, psycopg.errors.DeadlockDetected("deadlock detected")),
+    "postgres-serialization": lambda: refusal(
+        OperationalError, psycopg.errors.SerializationFailure("could not serialize access due to concurrent update")
+    ),
+}
+
+
+def test_source_stored_by_another_import_meanwhile_is_found_and_left_unchanged():
+    ours = Writer()
+    # This run has already read which sources the archive holds when the other import stores the speech.
+    ours.write(record(source_id="70000", source_url="http://en.kremlin.ru/events/president/news/70000"))
+    assert Writer().write(record())[0] == "created"
+    outcome, speech = ours.write(record())
+    assert (outcome, speech) == ("unchanged", Speech.objects.get(source_id="70001"))
+    assert Speech.objects.count() == 2
+
+
+@pytest.mark.parametrize("conflict", CONFLICTS.values(), ids=CONFLICTS.keys())
+def test_speech_refused_for_a_concurrent_import_is_stored_on_a_later_attempt(conflict):
+    with paragraphs_refused([conflict() for _ in range(3)]) as pending:
+        outcome, speech = Writer().write(record())
+    assert pending == []
+    assert outcome == "created"
+    assert list(Speech.objects.values_list("pk", flat=True)) == [speech.pk]
+    assert list(speech.paragraphs.values_list("position", "text")) == [(1, "One."), (2, "Two.")]
+
+
+def test_speech_refused_four_times_is_given_up_with_the_databases_reason():
+    refusals = [CONFLICTS["sqlite-unique"]() for _ in range(4)]
+    with paragraphs_refused(refusals) as pending, pytest.raises(WriteError) as raised:
+        Writer().write(record())
+    assert pending == []
+    assert str(raised.value) == (
+        "The database refused the speech: UNIQUE constraint failed: speeches_speech.date, speeches_speech.slug"
+    )
+    assert counts() == {"Speech": 0, "Paragraph": 0, "Speaker": 0, "SpeakerAlias": 0, "Venue": 0, "speakers": 0}
+
+
+def test_speech_the_database_refuses_for_itself_fails_at_once_and_leaves_nothing_behind():
+    # Not what a concurrent import causes: trying again would meet the same refusal.
+    refused = refusal(IntegrityError, sqlite3.IntegrityError("NOT NULL constraint failed: speeches_paragraph.text"))
+    with (
+        paragraphs_refused([refused]),
+        pytest.raises(WriteError, match="^The database refused the speech: NOT NULL constraint failed: "),
+    ):
+        Writer().write(record())
+    assert counts() == {"Speech": 0, "Paragraph": 0, "Speaker": 0, "SpeakerAlias": 0, "Venue": 0, "speakers": 0}
+
+
+def test_slug_taken_that_day_gives_way_to_one_made_from_the_title():
+    title = "Address to the Federal Assembly"
+    day, other_day = datetime.date(2020, 1, 15), datetime.date(2021, 4, 21)
+    for source_id, date in [("1", day), ("2", day), ("3", other_day)]:
+        Writer().write(record(title=title, slug="address", source_id=source_id, date=date))
+    assert sorted(Speech.objects.values_list("source_id", "date", "slug")) == [
+        ("1", day, "address"),
+        ("2", day, "address-to-the-federal-assembly"),
+        ("3", other_day, "address"),
+    ]
+
+
+def test_speech_known_only_by_its_address_is_stored_once_when_met_twice_in_a_run(tmp_path):
+    line = {
+        "title": "Meeting",
+        "date": "2020-01-01",
+        "source_url": "http://en.kremlin.ru/events/president/news/70001",
+        "paragraphs": [{"text": "One."}],
+    }
+    path = tmp_path / "speeches.jsonl"
+    path.write_text(f"{json.dumps(line)}\n{json.dumps(line)}\n", "utf-8")
+    report = import_paths([path])
+    assert report.summary() == "1 created, 0 updated, 1 unchanged, 0 skipped, 0 failed"
+    assert list(Speech.objects.values_list("source_url", "source_id", "slug")) == [
+        ("http://en.kremlin.ru/events/president/news/70001", "", "meeting")
+    ]
+
+
+def test_revising_a_speech_with_its_own_transcript_and_details_changes_nothing():
+    putin = make_speaker()
+    english = make_speech("Address to the Federal Assembly", paragraphs=["Good afternoon."])
+    speech = make_speech(
+        "Послание Федеральному Собранию",
+        language="ru",
+        venue=make_venue(),
+        translation=english,
+        paragraphs=[("Владимир Путин", "Добрый день."), "Уважаемые коллеги!"],
+        speaker=putin,
+    )
+    outcome, revised = Writer(note="Transcript edited").revise(speech, curation.as_parsed(speech))
+    assert (outcome, revised) == ("unchanged", speech)
+    assert not history.versions(speech).exists()
+    assert list(speech.paragraphs.values_list("speaker_label", "speaker", "text")) == [
+        ("Владимир Путин", putin.pk, "Добрый день."),
+        ("", putin.pk, "Уважаемые коллеги!"),
+    ]
