@@ -87,6 +87,16 @@ def test_text_transcript_title_date_and_turns_by_label_shape():
         ("Mr President, here is my point", False),
         ("What I said was clear. And so", False),
         ("first of all", False),
+        ("Xi Jinping", True),
+        ("Malcolm X", True),
+        ("Vladimir Putin (Russia)", True),
+        ("Deputy Prime Minister – Minister of Industry and Trade Denis Manturov", True),
+        ("Commander of the 1st Guards Tank Army Sergei Kisel", True),
+        ("ВГТРК correspondent Pavel Zarubin", True),
+        ("Question from the audience", True),
+        ("Реплика из зала", True),
+        ("question", False),
+        ("So I said to Vladimir Putin", False),
     ],
 )
 def test_speaker_label_recognised_by_shape(label, shaped):
@@ -252,3 +262,63 @@ def test_transcript_form_writes_a_known_oddly_shaped_speaker_as_a_turn():
     assert text.read_transcript(written, known) == paragraphs
     # Without the archive knowing the speaker the label would read as text, so it is marked literal.
     assert text.transcript_text(paragraphs) == "\\the moderator: Welcome.\n"
+
+
+ROLE = "Deputy Prime Minister of the Russian Federation and Minister of Industry and Trade"
+
+
+@pytest.mark.parametrize(
+    ("label", "shaped"),
+    [
+        (f"{ROLE} Denis Valentinovich Manturov", True),
+        (f"{ROLE} of Russia Denis Manturov", False),
+        ("Speaker " + "Z" * 142, True),
+        ("Speaker " + "Z" * 143, False),
+    ],
+    ids=["16-words", "17-words", "150-characters", "151-characters"],
+)
+def test_speaker_label_of_more_than_16_words_or_150_characters_reads_as_prose(label, shaped):
+    assert text.looks_like_label(label) is shaped
+
+
+@pytest.mark.parametrize(
+    "transcript",
+    [
+        "Vladimir Putin: Good afternoon,\ncolleagues.\n\nLet us begin.\n",
+        "Vladimir Putin: Good afternoon,\r\ncolleagues.\r\n\r\nLet us begin.\r\n",
+        "Vladimir Putin: Good afternoon,\rcolleagues.\r\rLet us begin.\r",
+        "Vladimir Putin: Good afternoon, colleagues.\nLet us begin.\n",
+    ],
+    ids=["unix", "windows", "old-mac", "no-blank-lines"],
+)
+def test_transcript_form_joins_wrapped_lines_whatever_the_line_endings(transcript):
+    # With blank lines between paragraphs a line break is wrapping; without any, each line is a paragraph.
+    assert [(p.kind, p.speaker_label, p.text) for p in text.read_transcript(transcript)] == [
+        ("speech", "Vladimir Putin", "Good afternoon, colleagues."),
+        ("speech", "", "Let us begin."),
+    ]
+
+
+@pytest.mark.parametrize("block", ["\\* * *", "\\ * * *"], ids=["backslash", "backslash-and-space"])
+def test_transcript_form_backslash_makes_a_literal_paragraph_without_its_leading_space(block):
+    assert text.read_transcript(block) == [ParsedParagraph(text="* * *")]
+
+
+def test_transcript_form_keeps_every_letter_of_labels_and_turns():
+    transcript = "Vladimir Putin: Xi Jinping and I agreed.\n\nXi Jinping: We did.\n\nMalcolm X: By any means.\n"
+    assert [(p.kind, p.speaker_label, p.text) for p in text.read_transcript(transcript)] == [
+        ("speech", "Vladimir Putin", "Xi Jinping and I agreed."),
+        ("speech", "Xi Jinping", "We did."),
+        ("speech", "Malcolm X", "By any means."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("label", "said"),
+    [(f"{NBSP}Vladimir Putin", "Hello."), ("Vladimir Putin", f"Hello.{NBSP}")],
+    ids=["space-before-the-label", "space-after-the-text"],
+)
+def test_transcript_form_keeps_a_turn_whose_stored_label_or_text_has_a_stray_space(label, said):
+    # The form is read back with its lines trimmed, so such a turn is written as a turn, not as a literal paragraph.
+    written = text.transcript_text([ParsedParagraph(text=said, speaker_label=label)])
+    assert text.read_transcript(written) == [ParsedParagraph(text="Hello.", speaker_label="Vladimir Putin")]
