@@ -348,20 +348,17 @@ def _count(rows):
         sql, params = rows.values_list("speech", "speaker", "venue", "kind", "date").query.sql_with_params()
     except EmptyResultSet:  # a condition that can match nothing, such as an empty OR
         return matches
-    facets = {"speaker": matches.speakers, "venue": matches.venues, "kind": matches.kinds, "year": matches.years}
+    facets = (matches.speakers, matches.venues, matches.kinds, matches.years)  # in COUNT_SQL's column order
     with connection.cursor() as cursor:
         cursor.execute(COUNT_SQL.format(rows=sql), params)
         for *grouped, speaker, venue, kind, year, speeches, paragraphs in cursor.fetchall():
             if all(grouped):  # the grand total
                 matches.total, matches.paragraph_total = speeches, paragraphs
                 continue
-            name, value = next(
-                (name, value)
-                for name, value, apart in zip(facets, (speaker, venue, kind, year), grouped, strict=True)
-                if not apart
-            )
-            if value is not None:  # paragraphs without a speaker or speeches without a venue are not a facet
-                facets[name][value] = speeches
+            # One facet's row: the column it is grouped by is the one not set apart.
+            for facet, value, apart in zip(facets, (speaker, venue, kind, year), grouped, strict=True):
+                if not apart and value is not None:  # no speaker or no venue is not a facet value
+                    facet[value] = speeches
     return matches
 
 
