@@ -25,6 +25,9 @@ from tests.import_samples import NBSP, ODD_BODY, kremlin_page
 pytestmark = pytest.mark.django_db
 
 
+NOTHING_STORED = {"Speech": 0, "Paragraph": 0, "Speaker": 0, "SpeakerAlias": 0, "Venue": 0, "speakers": 0}
+
+
 def counts():
     return {model.__name__: model.objects.count() for model in (Speech, Paragraph, Speaker, SpeakerAlias, Venue)} | {
         "speakers": Speech.speakers.through.objects.count()
@@ -133,7 +136,7 @@ def test_dry_run_writes_nothing(pages):
     assert report.summary() == "2 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
     # Only reads: it opens no transaction of its own either.
     assert {q["sql"].split()[0] for q in queries} == {"SELECT"}
-    assert counts() == {"Speech": 0, "Paragraph": 0, "Speaker": 0, "SpeakerAlias": 0, "Venue": 0, "speakers": 0}
+    assert counts() == NOTHING_STORED
 
 
 def test_same_title_and_date_under_two_ids_get_two_slugs(tmp_path):
@@ -423,7 +426,7 @@ def test_speech_refused_four_times_is_given_up_with_the_databases_reason():
     assert str(raised.value) == (
         "The database refused the speech: UNIQUE constraint failed: speeches_speech.date, speeches_speech.slug"
     )
-    assert counts() == {"Speech": 0, "Paragraph": 0, "Speaker": 0, "SpeakerAlias": 0, "Venue": 0, "speakers": 0}
+    assert counts() == NOTHING_STORED
 
 
 def test_speech_the_database_refuses_for_itself_fails_at_once_and_leaves_nothing_behind():
@@ -434,7 +437,7 @@ def test_speech_the_database_refuses_for_itself_fails_at_once_and_leaves_nothing
         pytest.raises(WriteError, match="^The database refused the speech: NOT NULL constraint failed: "),
     ):
         Writer().write(record())
-    assert counts() == {"Speech": 0, "Paragraph": 0, "Speaker": 0, "SpeakerAlias": 0, "Venue": 0, "speakers": 0}
+    assert counts() == NOTHING_STORED
 
 
 def test_slug_taken_that_day_gives_way_to_one_made_from_the_title():
