@@ -50,7 +50,8 @@ from speeches.search.query import (
         ("(a OR b NOT) c", And((Or((Word("a"), Word("b"))), Word("c")))),
         ('a -""', Word("a")),
         ("a NOT ()", Word("a")),
-        # A prefix needs two letters and is searched in lower case; a single letter with a star is that word.
+        # The parser reads a prefix from two letters, in lower case (the search then asks for three); a single letter
+        # with a star is that word.
         ("EU*", Prefix("eu")),
         ("FOREX*", Prefix("forex")),
         ("Q*", Word("Q")),
