@@ -159,7 +159,16 @@ def test_print_shows_the_text_and_its_details_without_navigation_or_controls(pag
     assert page.locator(".site-header").is_visible()
 
 
-PAGES_320 = ["/", "/speeches/2023/06/", "{speech}", "{speech}side-by-side/", "{speech}cite/?p=3", "/settings/"]
+PAGES_320 = [
+    "/",
+    "/speeches/2023/06/",
+    "{speech}",
+    "{speech}side-by-side/",
+    "{speech}cite/?p=3",
+    "/settings/",
+    "/search/?q=year",
+    "/search/?q=year&speaker=Ivan",
+]
 
 
 @pytest.mark.parametrize("spacing", ["normal", "widest"])
