@@ -149,6 +149,7 @@ def worst_case(backend, settings):
     settings.SEARCH_TIME_BUDGET = 0.5
 
 
+@pytest.mark.timing
 def test_worst_case_prefix_search_answers_within_its_budget(client, worst_case, settings):
     # Processor time, not time on the wall: a machine busy with other work must not fail the loose guard below.
     started = time.process_time()
