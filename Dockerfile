@@ -28,4 +28,6 @@ VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "docker/healthcheck.py"]
-CMD ["gunicorn", "kremlin_archive.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py in /app sets the workers, threads and timeouts; the container listens on every interface.
+ENV HOST=0.0.0.0 PORT=8000
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "kremlin_archive.wsgi"]

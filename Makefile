@@ -34,7 +34,7 @@ run: setup
 ifeq ($(DEBUG),1)
 	$(MANAGE) runserver $(HOST):$(PORT)
 else
-	$(WITH_KEY) $(BIN)/gunicorn kremlin_archive.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(WITH_KEY) HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py kremlin_archive.wsgi
 endif
 
 test: setup

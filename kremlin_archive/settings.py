@@ -6,6 +6,7 @@ search index under ``var/``. Production sets ``DATABASE_URL``, ``SECRET_KEY`` an
 ``ALLOWED_HOSTS``; with ``DEBUG`` off the security settings are strict by default.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -81,19 +82,41 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "reversion",
+    "axes",
     "speeches",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages rendered for this request; cached pages are kept and sent already compressed.
+    "django.middleware.gzip.GZipMiddleware",
+    # ETag on every page, and 304 to a browser whose copy is current.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "speeches.middleware.ReadingSettingsMiddleware",
+    # Last, as its documentation asks: it answers a locked-out login before any view runs.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 ROOT_URLCONF = "kremlin_archive.urls"
@@ -123,6 +146,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that does not answer must cost a reader seconds, not a hung page: connecting gives up after
+# DB_CONNECT_TIMEOUT seconds, and a statement is stopped after DB_STATEMENT_TIMEOUT seconds (0: no limit, the
+# default for management commands; the web server's configuration sets one).
+DB_CONNECT_TIMEOUT = envint("DB_CONNECT_TIMEOUT", 3)
+DB_STATEMENT_TIMEOUT = (
+    None if os.environ.get("DB_STATEMENT_TIMEOUT", "0") in {"", "0"} else envseconds("DB_STATEMENT_TIMEOUT", None)
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT
+    if DB_STATEMENT_TIMEOUT:
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={round(DB_STATEMENT_TIMEOUT * 1000)}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several gunicorn workers share one file: wait for the write lock instead of failing.
     # Write-ahead logging lets readers go on during a write; with it, synchronous=NORMAL is crash-safe and spares
@@ -131,6 +165,48 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+# Whole pages are cached until what they show changes (see speeches/page_cache.py). The pages themselves may be
+# kept by each process; the change stamps must be shared by every process that serves or changes the archive:
+# a directory under var/ on one machine, or Redis (CACHE_URL) for several servers.
+PAGE_CACHE = envbool("PAGE_CACHE", True)
+PAGE_CACHE_TIMEOUT = envint("PAGE_CACHE_TIMEOUT", 24 * 60 * 60)
+# Clocks of the servers of one deployment agree far better than this many seconds.
+PAGE_CACHE_CLOCK_MARGIN = float(os.environ.get("PAGE_CACHE_CLOCK_MARGIN", 1.0))
+# Search results are cached briefly: a search can change with any speech, and its index is updated after commit.
+SEARCH_CACHE_TIMEOUT = envint("SEARCH_CACHE_TIMEOUT", 60)
+
+
+def cache_from_url(url, prefix):
+    """A cache setting from redis://host:port/db (or rediss:// with TLS)."""
+    if not url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"CACHE_URL must start with redis:// or rediss://; got {url!r}")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+
+
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": cache_from_url(CACHE_URL, "archive"),
+        "pages": cache_from_url(CACHE_URL, "archive-pages"),
+        "page-tags": cache_from_url(CACHE_URL, "archive-tags"),
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # Compressed pages, a few tens of kilobytes each: about 2,000 per process.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", 2000)},
+        },
+        # One small file per tag; culling forgets stamps, which only makes the pages that use them render again.
+        "page-tags": {
+            "BACKEND": "speeches.page_cache.StampCache",
+            "LOCATION": str(VAR_DIR / "page-tags"),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -179,6 +255,56 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Health checks come over plain HTTP from inside the container.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Scripts and styles come only from the archive's own files: no inline script can run, whoever injects it.
+# Images may be data: URLs (the favicon placeholder); nothing may frame the archive.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The archive uses none of the browser's powerful features; saying so keeps any embedded content from them.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# The admin login: after AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is
+# locked out for AXES_COOLOFF_MINUTES; a correct login clears the count. Attempts are kept in the database.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Behind a proxy the reader's address is the last one the proxy adds to X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = 1 if envbool("BEHIND_PROXY", False) else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if envbool("BEHIND_PROXY", False) else ["REMOTE_ADDR"]
+)
+
+# HSTS preloading (security.W021) is left off on purpose: once a domain is on the browsers' preload list, every
+# subdomain must serve HTTPS for months after leaving it. The owner of the domain decides that, not the archive;
+# SECURE_HSTS_PRELOAD=1 turns it on.
+SECURE_HSTS_PRELOAD = HTTPS and envbool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import page_cache
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -281,16 +283,37 @@ class Speech(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "first_published"}
         super().save(*args, **kwargs)
+        placed, self._placed = getattr(self, "_placed", None), self._placement()
+        was_public = placed is not None and placed[0] == self.Status.PUBLISHED
+        if placed != self._placed and (was_public or self.is_published):
+            page_cache.changed(page_cache.PUBLIC_SET)
         if self.translation_id:
             # Keep the link symmetric without touching `updated` on the other side.
+            unlinked = list(
+                Speech.objects.filter(translation_id=self.pk)
+                .exclude(pk=self.translation_id)
+                .values_list("pk", flat=True)
+            )
             Speech.objects.filter(pk=self.translation_id).exclude(translation_id=self.pk).update(translation=self.pk)
-            Speech.objects.filter(translation_id=self.pk).exclude(pk=self.translation_id).update(translation=None)
+            Speech.objects.filter(pk__in=unlinked).update(translation=None)
+            # Each side's page links to the other.
+            page_cache.changed(*map(page_cache.speech_tag, [self.translation_id, *unlinked]))
 
     def get_absolute_url(self):
         return reverse(
             "speech_detail",
             kwargs={"year": self.date.year, "month": f"{self.date:%m}", "day": f"{self.date:%d}", "slug": self.slug},
         )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        speech = super().from_db(db, field_names, values)
+        speech._placed = speech._placement()
+        return speech
+
+    def _placement(self):
+        """What decides whether and where the speech appears among the public ones (None where not loaded)."""
+        return tuple(self.__dict__.get(name) for name in ("status", "date", "time"))
 
     @property
     def is_published(self):

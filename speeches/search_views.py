@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from . import page_cache
 from . import search as search_index
 from .filters import SpeechFilter
 from .forms import SearchForm
@@ -26,6 +27,7 @@ RETRY_AFTER_TIMEOUT = 10
 
 
 def search(request):
+    page_cache.depends_on(request, page_cache.LISTINGS)
     form = SearchForm(request.GET)
     filterset = SpeechFilter(request.GET, queryset=Speech.objects.published())
     context = {"form": form, "filterset": filterset, "q": request.GET.get("q", "")}

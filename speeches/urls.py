@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from . import search_views, views
+from . import page_cache, search_views, views
+from .methods import read_only
 
 
 class FourDigitYear:
@@ -42,32 +43,46 @@ register_converter(FourDigitYear, "yyyy")
 register_converter(TwoDigits, "dd")
 register_converter(Name, "name")
 
+
+def page(view, timeout_setting="PAGE_CACHE_TIMEOUT"):
+    """A public page: read-only, and cached until what it shows changes."""
+    return read_only(page_cache.cached(timeout_setting)(view))
+
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("speeches/", views.SpeechArchiveIndex.as_view(), name="speech_archive"),
-    path("speeches/<yyyy:year>/", views.SpeechYearArchive.as_view(), name="speech_archive_year"),
-    path("speeches/<yyyy:year>/<dd:month>/", views.SpeechMonthArchive.as_view(), name="speech_archive_month"),
-    path("speeches/<yyyy:year>/<dd:month>/<dd:day>/", views.SpeechDayArchive.as_view(), name="speech_archive_day"),
-    path("speeches/<yyyy:year>/<dd:month>/<dd:day>/<name:slug>/", views.SpeechDetail.as_view(), name="speech_detail"),
+    path("", page(views.home), name="home"),
+    path("speeches/", page(views.SpeechArchiveIndex.as_view()), name="speech_archive"),
+    path("speeches/<yyyy:year>/", page(views.SpeechYearArchive.as_view()), name="speech_archive_year"),
+    path("speeches/<yyyy:year>/<dd:month>/", page(views.SpeechMonthArchive.as_view()), name="speech_archive_month"),
+    path(
+        "speeches/<yyyy:year>/<dd:month>/<dd:day>/",
+        page(views.SpeechDayArchive.as_view()),
+        name="speech_archive_day",
+    ),
+    path(
+        "speeches/<yyyy:year>/<dd:month>/<dd:day>/<name:slug>/",
+        page(views.SpeechDetail.as_view()),
+        name="speech_detail",
+    ),
     path(
         "speeches/<yyyy:year>/<dd:month>/<dd:day>/<name:slug>/cite/",
-        views.SpeechCite.as_view(),
+        page(views.SpeechCite.as_view()),
         name="speech_cite",
     ),
     path(
         "speeches/<yyyy:year>/<dd:month>/<dd:day>/<name:slug>/side-by-side/",
-        views.SpeechSideBySide.as_view(),
+        page(views.SpeechSideBySide.as_view()),
         name="speech_side_by_side",
     ),
     path(
         "speeches/<yyyy:year>/<dd:month>/<dd:day>/<name:slug>/versions/",
-        views.SpeechVersions.as_view(),
+        page(views.SpeechVersions.as_view()),
         name="speech_versions",
     ),
     path("settings/", views.reading_settings, name="reading_settings"),
-    path("search/", search_views.search, name="search"),
-    path("search/speakers/", views.name_suggestions, {"field": "speaker"}, name="speaker_names"),
-    path("search/venues/", views.name_suggestions, {"field": "venue"}, name="venue_names"),
-    path("speakers/<name:slug>/", views.speaker_detail, name="speaker_detail"),
-    path("venues/<name:slug>/", views.venue_detail, name="venue_detail"),
+    path("search/", page(search_views.search, "SEARCH_CACHE_TIMEOUT"), name="search"),
+    path("search/speakers/", read_only(views.name_suggestions), {"field": "speaker"}, name="speaker_names"),
+    path("search/venues/", read_only(views.name_suggestions), {"field": "venue"}, name="venue_names"),
+    path("speakers/<name:slug>/", page(views.speaker_detail), name="speaker_detail"),
+    path("venues/<name:slug>/", page(views.venue_detail), name="venue_detail"),
 ]

@@ -3,9 +3,10 @@ import collections
 import datetime
 import itertools
 import logging
+import sys
 
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -15,10 +16,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 from django.views.generic import dates
 
-from . import citations, curation, diffs, history, reading
+from . import citations, curation, diffs, history, page_cache, reading
 from . import search as search_index
 from .filters import SpeechFilter
 from .forms import CiteForm, NameSuggestionForm, ReadingSettingsForm
@@ -42,6 +43,7 @@ def speech_counts_by_day(queryset, year, month):
 
 
 def home(request):
+    page_cache.depends_on(request, page_cache.LISTINGS)
     published = Speech.objects.published()
     latest = list(published.for_listing()[:10])
     context = {"latest": latest}
@@ -62,6 +64,7 @@ class SpeechArchiveMixin:
     paginate_by = SPEECHES_PER_PAGE
 
     def get_queryset(self):
+        page_cache.depends_on(self.request, page_cache.LISTINGS)
         return Speech.objects.published().for_listing()
 
 
@@ -186,7 +189,31 @@ class SpeechDetail(PublishedSpeechView):
         context["citations"] = citations.cite(
             speech, speakers_in_order_of_appearance(speech, paragraphs), context["url"], context["accessed"]
         )
+        shows_speech(
+            self.request,
+            speech,
+            paragraphs,
+            others=[context["previous_speech"], context["next_speech"], translation, *context["related_speeches"]],
+        )
+        # Which addresses neighbour it and which are suggested change when one is published or withdrawn.
+        page_cache.depends_on(self.request, page_cache.PUBLIC_SET)
         return context
+
+
+def shows_speech(request, speech, paragraphs=(), others=(), listed_speakers=True):
+    """Say that the page shows this speech, its speakers and venue, and the titles of some other speeches.
+
+    The speakers are those of its paragraphs, and those listed with the speech unless the page leaves them out.
+    """
+    speakers = {speaker.pk for speaker in speech.speakers.all()} if listed_speakers else set()
+    speakers.update(paragraph.speaker_id for paragraph in paragraphs if paragraph.speaker_id)
+    page_cache.depends_on(
+        request,
+        page_cache.speech_tag(speech.pk),
+        page_cache.venue_tag(speech.venue_id) if speech.venue_id else None,
+        *map(page_cache.speaker_tag, speakers),
+        *(page_cache.speech_tag(other.pk) for other in others if other is not None),
+    )
 
 
 # Within a day, speeches without a time come first, then by time, then in the order they were added.
@@ -217,6 +244,7 @@ def _moved(request, kept):
 
 
 def speaker_detail(request, slug):
+    page_cache.depends_on(request, page_cache.LISTINGS)
     speaker = Speaker.objects.filter(slug=slug).first()
     if speaker is None:
         return _moved(request, get_object_or_404(SpeakerRedirect.objects.select_related("speaker"), slug=slug).speaker)
@@ -239,7 +267,6 @@ def speaker_detail(request, slug):
 
 # Names change rarely and belong to no reader: a browser may keep an answer for a few minutes.
 @cache_control(max_age=300)
-@require_safe
 def name_suggestions(request, field):
     """Answer the names that begin like ?q= for the speaker or venue filter, as JSON."""
     form = NameSuggestionForm(request.GET)
@@ -250,6 +277,7 @@ def name_suggestions(request, field):
 
 
 def venue_detail(request, slug):
+    page_cache.depends_on(request, page_cache.LISTINGS)
     venue = Venue.objects.filter(slug=slug).first()
     if venue is None:
         return _moved(request, get_object_or_404(VenueRedirect.objects.select_related("venue"), slug=slug).venue)
@@ -260,13 +288,7 @@ def venue_detail(request, slug):
 
 @never_cache
 def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as error:  # any database failure makes the instance unhealthy
-        return HttpResponse(
-            f"database unavailable: {error.__class__.__name__}\n", status=503, content_type="text/plain"
-        )
+    """Answer "ok" while the process can answer at all: restarting it would not bring a lost database back."""
     return HttpResponse("ok\n", content_type="text/plain")
 
 
@@ -287,6 +309,22 @@ def readyz(request):
     if problem is not None:
         return _not_ready(f"search index {problem.reason}")
     return HttpResponse("ready\n", content_type="text/plain")
+
+
+# Seconds a reader (or a crawler) is asked to wait when the database does not answer: about a restart of it.
+RETRY_AFTER_DATABASE = 30
+
+
+def server_error(request):
+    """The page for an error no view handled: "try again shortly" when the database failed, else "went wrong"."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        logger.warning("Database unavailable: %s", error)
+        # Rendered without the database: the template reads nothing from it.
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_DATABASE)
+        return response
+    return render(request, "500.html", status=500)
 
 
 def _not_ready(reason):
@@ -349,6 +387,7 @@ class SpeechCite(PublishedSpeechView):
         url = request.build_absolute_uri(speech.get_absolute_url())
         accessed = timezone.localdate()
         form = CiteForm(request.GET)
+        shows_speech(request, speech)
         context = self.get_context_data(object=speech, form=form, url=url, accessed=accessed)
         if not form.is_valid():
             return self.render_to_response(context, status=400)
@@ -375,6 +414,7 @@ class SpeechVersions(PublishedSpeechView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["entries"] = public_versions(self.object)
+        shows_speech(self.request, self.object)
         return context
 
 
@@ -429,4 +469,6 @@ class SpeechSideBySide(PublishedSpeechView):
                 speech.paragraphs.select_related("speaker"), translation.paragraphs.select_related("speaker")
             )
         )
+        shows_speech(self.request, speech, [row[0] for row in context["rows"] if row[0]])
+        shows_speech(self.request, translation, [row[1] for row in context["rows"] if row[1]], listed_speakers=False)
         return context

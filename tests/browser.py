@@ -87,11 +87,24 @@ def browser():
         instance.close()
 
 
+def watch_policy(context):
+    """The messages of everything the Content-Security-Policy blocks in this browser context, as they come."""
+    blocked = []
+    context.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+    return blocked
+
+
 @pytest.fixture
 def browser_context(browser):
+    """A browser context; the test fails if the Content-Security-Policy blocked anything a page tried to use."""
     instance = browser.new_context(viewport={"width": 1024, "height": 800})
+    blocked = watch_policy(instance)
     yield instance
     instance.close()
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
 
 
 @pytest.fixture

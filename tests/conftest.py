@@ -25,6 +25,22 @@ def _search_index_dir(settings, tmp_path):
     settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
 
 
+@pytest.fixture(autouse=True)
+def _page_cache(settings, tmp_path):
+    # Every test starts with no cached page and no change stamp, shared by nothing else. One process and one
+    # clock: no margin for other servers' clocks, so a page rendered just after a change can be served.
+    settings.PAGE_CACHE_CLOCK_MARGIN = 0
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"pages-{tmp_path}"},
+        "page-tags": {"BACKEND": "speeches.page_cache.StampCache", "LOCATION": tmp_path / "tags"},
+    }
+    yield
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def search_index(db, settings):
     """A Whoosh index built from the test database, as `rebuild_index` leaves a new installation."""

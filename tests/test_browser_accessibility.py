@@ -3,7 +3,7 @@
 import pytest
 
 from speeches import reading
-from tests.browser import MISSING, browser_test, set_reading_cookie
+from tests.browser import MISSING, browser_test, set_reading_cookie, watch_policy
 
 pytestmark = browser_test
 
@@ -54,6 +54,7 @@ def _open_disclosures(page):
 @pytest.mark.parametrize("colours", reading.BY_NAME["colours"].values)
 def test_every_page_has_no_axe_violations_in_each_colour_scheme(browser, live_server, archive, colours):
     context = browser.new_context(viewport={"width": 1024, "height": 800})
+    blocked = watch_policy(context)
     try:
         page = context.new_page()
         for size in ("100", "200"):
@@ -66,6 +67,7 @@ def test_every_page_has_no_axe_violations_in_each_colour_scheme(browser, live_se
                 assert_no_axe_violations(page, f"{label} ({path}) in {colours} at {size}%")
     finally:
         context.close()
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
 
 
 def test_the_paragraph_tools_and_marked_paragraph_have_no_axe_violations(page, live_server, archive):

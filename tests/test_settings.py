@@ -54,3 +54,47 @@ def test_settings_reject_a_search_time_budget_that_is_not_a_positive_number():
         "SEARCH_TIME_BUDGET must be more than 0 and less than 3600 seconds; got '0'"
         in run_settings(DEBUG="1", SEARCH_TIME_BUDGET="0").stderr
     )
+
+
+def run_command(*args, **env):
+    # As a deployment would run it: none of the test run's own variables (pytest allows unsafe async calls).
+    unset = {"DEBUG", "SECRET_KEY", "HTTPS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    clean.update(env, DJANGO_SETTINGS_MODULE="kremlin_archive.settings")
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_deployment_check_finds_nothing_in_the_production_settings(tmp_path):
+    result = run_command(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        SECRET_KEY="kV3q-8sLr_2Zp0xYw7Tn5Gm1Hb4Jc6Fd9Ae2Uo8Ii3Kl7Pq0Rs5Tv1Wx4Yz6Bn_Cm",
+        ALLOWED_HOSTS="archive.example",
+        VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    # The one silenced check is HSTS preloading, a commitment of the whole domain left to its owner.
+    assert result.stdout.strip() == "System check identified no issues (1 silenced)."
+
+
+def test_database_connections_time_out_in_seconds():
+    script = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS", "DATABASE_URL"}}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="kremlin_archive.settings",
+        SECRET_KEY="x",
+        DATABASE_URL="postgres://root@127.0.0.1:5432/archive",
+        DB_STATEMENT_TIMEOUT="7.5",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + script],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == "{'connect_timeout': 3, 'options': '-c statement_timeout=7500'}"

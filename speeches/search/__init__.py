@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from speeches import page_cache
 from speeches.models import IndexUpdate, Speaker, Speech, Venue
 
 from .documents import compare_with_database, load_paragraphs, speeches_for_index, stamp  # noqa: F401
@@ -218,9 +219,14 @@ def queue_speech(speech_id):
     # Blocks without a savepoint (None) are rolled back only with the savepoint or transaction around them.
     savepoints = {sid for sid in connection.savepoint_ids if sid}
     queued_under = current.queued.get(speech_id)
+    shown = (page_cache.speech_tag(speech_id), page_cache.LISTINGS)
     if queued_under is not None and queued_under <= savepoints:
-        return  # an earlier change in this transaction queued it, and that row still stands
+        # An earlier change in this transaction queued it, and that row still stands; its pages are stamped again
+        # when it commits. A page rendered since that change within this transaction must not be kept either.
+        page_cache.changed(*shown, when_committed=False)
+        return
     IndexUpdate.objects.create(speech_id=speech_id)
+    page_cache.changed(*shown)
     current.queued[speech_id] = savepoints
     if fresh:
         # Once per transaction; outside one, this runs at once, after the row is in.
@@ -240,6 +246,8 @@ def drain(speech_ids=None):
         return 0
     drained = {speech_id for _, speech_id in rows}
     index_speeches(drained)
+    # Search results and highlights follow the index, which changes only now.
+    page_cache.changed(page_cache.LISTINGS, *map(page_cache.speech_tag, drained))
     ids = [pk for pk, _ in rows]
     for start in range(0, len(ids), DELETE_BATCH):
         IndexUpdate.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()

@@ -9,9 +9,11 @@ filters, facets and grouping read one small per-document column (``meta``) that 
 segment and kept in memory, so a query costs one scored pass over its matches.
 """
 
+import collections
 import datetime
 import fcntl
 import logging
+import math
 import os
 import shutil
 import sys
@@ -531,18 +533,12 @@ class WhooshBackend:
         return marked
 
     def more_like(self, speech, limit):
-        text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:50_000]
+        # The opening of a long transcript says enough about it; reading all of it costs more than it adds.
+        text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:20_000]
         with self._reading() as searcher:
             if not searcher.doc_count():
                 return []
-            reader = searcher.reader()
-            rare = max(searcher.doc_count_all() / 200, 20)
-            # Distinctive words only: common ones match half the archive and make the query slow.
-            terms = [
-                term
-                for term, _ in searcher.key_terms_from_text("words", text, numterms=40)
-                if len(term) > 3 and term not in COMMON_WORDS and reader.doc_frequency("words", term) < rare
-            ][:8]
+            terms = _key_terms(searcher, text)
             if not terms:
                 return []
             metas = self._doc_metas(searcher)
@@ -554,6 +550,28 @@ class WhooshBackend:
                     if len(related) == limit:
                         break
         return related
+
+
+def _key_terms(searcher, text, count=8, candidates=200):
+    """The words that say what a text is about: frequent in it, rare in the archive (weighed as tf-idf).
+
+    Only the text's most frequent words are looked up in the index, and common ones never are: Whoosh's own
+    key-term model weighs every distinct word, which takes most of a second on the longest transcripts.
+    """
+    reader = searcher.reader()
+    total = searcher.doc_count_all()
+    # Distinctive words only, found in one paragraph in a thousand at most: common ones match much of the archive,
+    # say little about the text, and make the query slow.
+    rare = max(total / 1000, 20)
+    frequencies = collections.Counter(
+        token.text for token in SCHEMA["words"].analyzer(text) if len(token.text) > 3 and token.text not in COMMON_WORDS
+    )
+    weighed = []
+    for term, frequency in frequencies.most_common(candidates):
+        documents = reader.doc_frequency("words", term)
+        if 0 < documents < rare:
+            weighed.append((-frequency * math.log(total / documents), term))
+    return [term for _, term in sorted(weighed)[:count]]
 
 
 def _matching_documents(searcher, query, budget):
