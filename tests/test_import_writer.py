@@ -486,3 +486,40 @@ def test_revising_a_speech_with_its_own_transcript_and_details_changes_nothing()
         ("Владимир Путин", putin.pk, "Добрый день."),
         ("", putin.pk, "Уважаемые коллеги!"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": " "}, "The transcript has no title."),
+        ({"date": None}, "The transcript has no date."),
+        ({"paragraphs": []}, "The transcript has no paragraphs."),
+    ],
+)
+def test_transcript_without_a_title_a_date_or_paragraphs_is_refused_with_its_reason(fields, message):
+    with pytest.raises(WriteError) as raised:
+        Writer().write(record(**fields))
+    assert str(raised.value) == message
+    assert counts() == NOTHING_STORED
+
+
+def test_fields_exactly_as_long_as_the_archive_allows_are_stored():
+    address = "http://en.kremlin.ru/events/president/news/"
+    parsed = record(
+        title="T" * 500,
+        slug="s" * 200,
+        source_url=address + "7" * (500 - len(address)),
+        source_id="7" * 100,
+        paragraphs=[ParsedParagraph("When?", speaker_label="Question " + "q" * 291)],
+    )
+    outcome, speech = Writer().write(parsed)
+    assert outcome == "created"
+    speech.refresh_from_db()
+    label = speech.paragraphs.get().speaker_label
+    assert [len(value) for value in (speech.title, speech.slug, speech.source_url, speech.source_id, label)] == [
+        500,
+        200,
+        500,
+        100,
+        300,
+    ]
