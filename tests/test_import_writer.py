@@ -523,3 +523,36 @@ def test_fields_exactly_as_long_as_the_archive_allows_are_stored():
         100,
         300,
     ]
+
+
+def test_speech_known_only_by_its_address_is_found_again_by_a_later_run():
+    address = {"source_url": "http://en.kremlin.ru/events/president/news/70001", "source_id": ""}
+    _, first = Writer().write(record(**address))
+    outcome, speech = Writer().write(record(**address))
+    assert (outcome, speech) == ("unchanged", first)
+    assert list(Speech.objects.values_list("slug", flat=True)) == ["meeting"]
+
+
+def test_transcript_without_a_source_matches_only_a_sourceless_speech_of_its_day_and_slug():
+    day, other_day = datetime.date(2020, 1, 1), datetime.date(2020, 1, 2)
+    no_source = {"source_url": "", "source_id": ""}
+    assert Writer().write(record(title="Notes", slug="notes", date=day, **no_source))[0] == "created"
+    # Each shares a slug with a transcript below but lacks one of the conditions for being the same speech.
+    make_speech("Remarks", day, slug="remarks", source_id="")
+    make_speech("Statement", day, slug="statement", source_url="")
+    make_speech("Greeting", other_day, slug="greeting", **no_source)
+    outcomes = [
+        Writer().write(record(title=slug.title(), slug=slug, date=day, **no_source))[0]
+        for slug in ("remarks", "statement", "greeting", "other", "notes")
+    ]
+    assert outcomes == ["created", "created", "created", "created", "unchanged"]
+    assert sorted(Speech.objects.values_list("date", "slug")) == [
+        (day, "greeting"),
+        (day, "notes"),
+        (day, "other"),
+        (day, "remarks"),
+        (day, "remarks-2"),
+        (day, "statement"),
+        (day, "statement-2"),
+        (other_day, "greeting"),
+    ]
