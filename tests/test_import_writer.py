@@ -556,3 +556,66 @@ def test_transcript_without_a_source_matches_only_a_sourceless_speech_of_its_day
         (day, "statement-2"),
         (other_day, "greeting"),
     ]
+
+
+# A value before and after for every detail of a speech that a source can change.
+DETAILS = {
+    "title": ("Meeting", "Meeting, corrected"),
+    "date": (datetime.date(2020, 1, 1), datetime.date(2020, 1, 2)),
+    "time": (None, datetime.time(18, 0)),
+    "kind": ("meeting", "speech"),
+    "venue": ("The Kremlin, Moscow", "Novo-Ogaryovo"),
+    "language": ("en", "ru"),
+    "lead": ("", "A short summary."),
+    "translation_id": ("", "1"),
+}
+
+
+def details(speech):
+    return {
+        "title": speech.title,
+        "date": speech.date,
+        "time": speech.time,
+        "kind": speech.kind,
+        "venue": speech.venue.name,
+        "language": speech.language,
+        "lead": speech.lead,
+        "translation_id": speech.translation.source_id if speech.translation else "",
+    }
+
+
+@pytest.mark.parametrize("changed", DETAILS)
+def test_a_change_to_one_detail_alone_updates_the_speech(changed):
+    make_speech(language="ru", source_url="", source_id="1")
+    before = {name: values[0] for name, values in DETAILS.items()}
+    after = {**before, changed: DETAILS[changed][1]}
+    assert Writer().write(record(**before))[0] == "created"
+    outcome, speech = Writer().write(record(**after))
+    assert outcome == "updated"
+    assert details(Speech.objects.get(pk=speech.pk)) == after
+
+
+def test_stored_speech_keeps_its_slug_when_its_record_names_another():
+    Writer().write(record(slug="meeting"))
+    outcome, speech = Writer().write(record(slug="meeting-in-the-kremlin", paragraphs=[ParsedParagraph("One, fixed.")]))
+    assert outcome == "updated"
+    speech.refresh_from_db()
+    # The speech's web address stays the one readers already know.
+    assert (speech.slug, list(speech.paragraphs.values_list("text", flat=True))) == ("meeting", ["One, fixed."])
+
+
+def test_paragraph_rewritten_in_every_field_keeps_its_id_and_takes_the_new_values():
+    Writer().write(
+        record(paragraphs=[ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin"), ParsedParagraph("Two.")])
+    )
+    speech = Speech.objects.get()
+    ids = list(speech.paragraphs.values_list("id", flat=True))
+    outcome, _ = Writer().write(
+        record(paragraphs=[ParsedParagraph("(Applause.)", kind="stage"), ParsedParagraph("Two.")])
+    )
+    assert outcome == "updated"
+    assert list(speech.paragraphs.values_list("id", "kind", "speaker", "speaker_label", "text")) == [
+        (ids[0], "stage", None, "", "(Applause.)"),
+        (ids[1], "speech", None, "", "Two."),
+    ]
+    assert list(speech.speakers.all()) == []
