@@ -619,3 +619,20 @@ def test_paragraph_rewritten_in_every_field_keeps_its_id_and_takes_the_new_value
         (ids[1], "speech", None, "", "Two."),
     ]
     assert list(speech.speakers.all()) == []
+
+
+def test_translation_known_only_by_its_address_is_linked_both_ways():
+    russian = make_speech(language="ru", source_url="http://kremlin.ru/events/president/news/70001", source_id="")
+    outcome, speech = Writer().write(record(translation_url="http://kremlin.ru/events/president/news/70001"))
+    assert (outcome, speech.translation) == ("created", russian)
+    russian.refresh_from_db()
+    assert russian.translation == speech
+
+
+def test_record_naming_itself_as_its_translation_is_stored_without_one():
+    itself = {"translation_url": "http://en.kremlin.ru/events/president/news/70001", "translation_id": "70001"}
+    writer = Writer()
+    # A speech cannot be its own translation: the link is left out rather than the speech refused.
+    assert writer.write(record(**itself))[0] == "created"
+    outcome, speech = writer.write(record(**itself))
+    assert (outcome, speech.translation) == ("unchanged", None)
