@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from speeches import curation, history
 from speeches.importers import import_paths
-from speeches.importers.base import ParsedParagraph, ParsedSpeech
+from speeches.importers.base import ParsedParagraph, ParsedSpeaker, ParsedSpeech
 from speeches.importers.speakers import split_role
 from speeches.importers.writer import WriteError, Writer
 from speeches.models import Paragraph, Speaker, SpeakerAlias, Speech, Venue
@@ -636,3 +636,43 @@ def test_record_naming_itself_as_its_translation_is_stored_without_one():
     assert writer.write(record(**itself))[0] == "created"
     outcome, speech = writer.write(record(**itself))
     assert (outcome, speech.translation) == ("unchanged", None)
+
+
+def test_record_speakers_are_found_by_their_slug_and_new_ones_keep_theirs():
+    make_speaker("D. Peskov", role="Press Secretary", slug="dmitry-peskov")
+    speakers = [ParsedSpeaker("Vladimir Putin", slug="putin"), ParsedSpeaker("Dmitry Peskov", slug="dmitry-peskov")]
+    paragraphs = [
+        ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin", speaker="putin"),
+        ParsedParagraph("Thank you.", speaker_label="Dmitry Peskov", speaker="dmitry-peskov"),
+    ]
+    _, speech = Writer().write(record(speakers=speakers, paragraphs=paragraphs))
+    assert list(speech.paragraphs.values_list("speaker__slug", "speaker__name")) == [
+        ("putin", "Vladimir Putin"),
+        ("dmitry-peskov", "D. Peskov"),
+    ]
+    assert Speaker.objects.count() == 2
+
+
+def test_a_person_added_to_the_records_speakers_alone_updates_the_speech():
+    putin = ParsedSpeaker("Vladimir Putin", role="President of Russia", slug="vladimir-putin")
+    peskov = ParsedSpeaker("Dmitry Peskov", role="Press Secretary", slug="dmitry-peskov")
+    paragraphs = [ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin", speaker="vladimir-putin")]
+    Writer().write(record(speakers=[putin], paragraphs=paragraphs))
+    outcome, speech = Writer().write(record(speakers=[putin, peskov], paragraphs=paragraphs))
+    assert outcome == "updated"
+    assert sorted(speech.speakers.values_list("slug", flat=True)) == ["dmitry-peskov", "vladimir-putin"]
+
+
+def test_dry_run_lists_each_new_speaker_once_in_order_of_appearance():
+    # Speakers a dry run would create have no primary key yet, and the preview still tells them apart.
+    parsed = record(
+        paragraphs=[
+            ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin"),
+            ParsedParagraph("Colleagues."),
+            ParsedParagraph("Thank you.", speaker_label="Dmitry Peskov"),
+            ParsedParagraph("Next question."),
+        ]
+    )
+    resolved = Writer(dry_run=True).resolve(parsed)
+    assert [(s.pk, s.name) for s in resolved.speakers] == [(None, "Vladimir Putin"), (None, "Dmitry Peskov")]
+    assert counts() == NOTHING_STORED
