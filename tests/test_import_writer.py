@@ -17,7 +17,7 @@ from speeches import curation, history
 from speeches.importers import import_paths
 from speeches.importers.base import ParsedParagraph, ParsedSpeaker, ParsedSpeech
 from speeches.importers.speakers import split_role
-from speeches.importers.writer import WriteError, Writer
+from speeches.importers.writer import WriteError, Writer, labels_of
 from speeches.models import Paragraph, Speaker, SpeakerAlias, Speech, Venue
 from tests.factories import make_speaker, make_speech, make_venue
 from tests.import_samples import NBSP, ODD_BODY, kremlin_page
@@ -676,3 +676,31 @@ def test_dry_run_lists_each_new_speaker_once_in_order_of_appearance():
     resolved = Writer(dry_run=True).resolve(parsed)
     assert [(s.pk, s.name) for s in resolved.speakers] == [(None, "Vladimir Putin"), (None, "Dmitry Peskov")]
     assert counts() == NOTHING_STORED
+
+
+def test_revision_drops_people_who_no_longer_speak_and_keeps_those_added_by_hand():
+    putin, peskov = make_speaker(), make_speaker("Dmitry Peskov", "Press Secretary")
+    lavrov = make_speaker("Sergei Lavrov", "Minister of Foreign Affairs")
+    speech = make_speech(paragraphs=[("Vladimir Putin", "Good afternoon.")], speaker=putin)
+    Paragraph.objects.create(speech=speech, position=2, speaker=peskov, speaker_label="Dmitry Peskov", text="Thanks.")
+    speech.speakers.add(peskov, lavrov)
+    parsed = curation.as_parsed(speech, [ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin")])
+    outcome, _ = Writer().revise(speech, parsed)
+    assert outcome == "updated"
+    assert sorted(speech.speakers.values_list("name", flat=True)) == ["Sergei Lavrov", "Vladimir Putin"]
+
+
+def test_labels_of_a_speech_are_its_printed_labels_with_their_speakers():
+    putin = make_speaker()
+    speech = make_speech()
+    Paragraph.objects.bulk_create(
+        [
+            Paragraph(
+                speech=speech, position=1, speaker=putin, speaker_label="Vladimir  Putin:", text="Good afternoon."
+            ),
+            Paragraph(speech=speech, position=2, speaker=putin, text="Colleagues."),
+            Paragraph(speech=speech, position=3, speaker_label="Question", text="When?"),
+        ]
+    )
+    # A paragraph that goes on without a label attributes nothing an edit should keep.
+    assert labels_of(speech) == {"vladimir putin": putin, "question": None}
