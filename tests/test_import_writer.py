@@ -704,3 +704,33 @@ def test_labels_of_a_speech_are_its_printed_labels_with_their_speakers():
     )
     # A paragraph that goes on without a label attributes nothing an edit should keep.
     assert labels_of(speech) == {"vladimir putin": putin, "question": None}
+
+
+def test_unchanged_speech_is_read_with_its_venue_and_translation_in_one_statement():
+    make_speech(language="ru", source_url="", source_id="1")
+    writer = Writer()
+    writer.write(record(venue="The Kremlin, Moscow", translation_id="1"))
+    with CaptureQueriesContext(connection) as queries:
+        outcome, _ = writer.write(record(venue="The Kremlin, Moscow", translation_id="1"))
+    assert outcome == "unchanged"
+    # savepoint, the speech joined with its venue and translation, its paragraphs, its speakers, release
+    assert len(queries) == 5, [q["sql"][:60] for q in queries]
+
+
+def test_revising_reads_a_speech_in_the_same_statements_however_many_labelled_paragraphs_it_has():
+    putin, venue = make_speaker(), make_venue()
+    statements = []
+    for size in (2, 20):
+        speech = make_speech(
+            venue=venue,
+            translation=make_speech(language="ru"),
+            paragraphs=[("Vladimir Putin", f"Paragraph {n}.") for n in range(size)],
+            speaker=putin,
+        )
+        parsed = curation.as_parsed(speech)
+        with CaptureQueriesContext(connection) as queries:
+            assert Writer().revise(speech, parsed)[0] == "unchanged"
+        statements.append(len(queries))
+    # savepoint; the speech with its venue and translation; its labels with their speakers; the archive's venues,
+    # sources, speakers and aliases; people added by hand; the paragraphs and speakers compared; release
+    assert statements == [11, 11], [q["sql"][:60] for q in queries]
