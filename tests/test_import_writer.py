@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 
 from speeches import curation, history
 from speeches.importers import import_paths
-from speeches.importers.base import ParsedParagraph, ParsedSpeech
+from speeches.importers.base import ParsedParagraph, ParsedSpeaker, ParsedSpeech
 from speeches.importers.speakers import split_role
-from speeches.importers.writer import WriteError, Writer
+from speeches.importers.writer import WriteError, Writer, labels_of
 from speeches.models import Paragraph, Speaker, SpeakerAlias, Speech, Venue
 from tests.factories import make_speaker, make_speech, make_venue
 from tests.import_samples import NBSP, ODD_BODY, kremlin_page
@@ -486,3 +486,251 @@ def test_revising_a_speech_with_its_own_transcript_and_details_changes_nothing()
         ("Владимир Путин", putin.pk, "Добрый день."),
         ("", putin.pk, "Уважаемые коллеги!"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": " "}, "The transcript has no title."),
+        ({"date": None}, "The transcript has no date."),
+        ({"paragraphs": []}, "The transcript has no paragraphs."),
+    ],
+)
+def test_transcript_without_a_title_a_date_or_paragraphs_is_refused_with_its_reason(fields, message):
+    with pytest.raises(WriteError) as raised:
+        Writer().write(record(**fields))
+    assert str(raised.value) == message
+    assert counts() == NOTHING_STORED
+
+
+def test_fields_exactly_as_long_as_the_archive_allows_are_stored():
+    address = "http://en.kremlin.ru/events/president/news/"
+    parsed = record(
+        title="T" * 500,
+        slug="s" * 200,
+        source_url=address + "7" * (500 - len(address)),
+        source_id="7" * 100,
+        paragraphs=[ParsedParagraph("When?", speaker_label="Question " + "q" * 291)],
+    )
+    outcome, speech = Writer().write(parsed)
+    assert outcome == "created"
+    speech.refresh_from_db()
+    label = speech.paragraphs.get().speaker_label
+    assert [len(value) for value in (speech.title, speech.slug, speech.source_url, speech.source_id, label)] == [
+        500,
+        200,
+        500,
+        100,
+        300,
+    ]
+
+
+def test_speech_known_only_by_its_address_is_found_again_by_a_later_run():
+    address = {"source_url": "http://en.kremlin.ru/events/president/news/70001", "source_id": ""}
+    _, first = Writer().write(record(**address))
+    outcome, speech = Writer().write(record(**address))
+    assert (outcome, speech) == ("unchanged", first)
+    assert list(Speech.objects.values_list("slug", flat=True)) == ["meeting"]
+
+
+def test_transcript_without_a_source_matches_only_a_sourceless_speech_of_its_day_and_slug():
+    day, other_day = datetime.date(2020, 1, 1), datetime.date(2020, 1, 2)
+    no_source = {"source_url": "", "source_id": ""}
+    assert Writer().write(record(title="Notes", slug="notes", date=day, **no_source))[0] == "created"
+    # Each shares a slug with a transcript below but lacks one of the conditions for being the same speech.
+    make_speech("Remarks", day, slug="remarks", source_id="")
+    make_speech("Statement", day, slug="statement", source_url="")
+    make_speech("Greeting", other_day, slug="greeting", **no_source)
+    outcomes = [
+        Writer().write(record(title=slug.title(), slug=slug, date=day, **no_source))[0]
+        for slug in ("remarks", "statement", "greeting", "other", "notes")
+    ]
+    assert outcomes == ["created", "created", "created", "created", "unchanged"]
+    assert sorted(Speech.objects.values_list("date", "slug")) == [
+        (day, "greeting"),
+        (day, "notes"),
+        (day, "other"),
+        (day, "remarks"),
+        (day, "remarks-2"),
+        (day, "statement"),
+        (day, "statement-2"),
+        (other_day, "greeting"),
+    ]
+
+
+# A value before and after for every detail of a speech that a source can change.
+DETAILS = {
+    "title": ("Meeting", "Meeting, corrected"),
+    "date": (datetime.date(2020, 1, 1), datetime.date(2020, 1, 2)),
+    "time": (None, datetime.time(18, 0)),
+    "kind": ("meeting", "speech"),
+    "venue": ("The Kremlin, Moscow", "Novo-Ogaryovo"),
+    "language": ("en", "ru"),
+    "lead": ("", "A short summary."),
+    "translation_id": ("", "1"),
+}
+
+
+def details(speech):
+    return {
+        "title": speech.title,
+        "date": speech.date,
+        "time": speech.time,
+        "kind": speech.kind,
+        "venue": speech.venue.name,
+        "language": speech.language,
+        "lead": speech.lead,
+        "translation_id": speech.translation.source_id if speech.translation else "",
+    }
+
+
+@pytest.mark.parametrize("changed", DETAILS)
+def test_a_change_to_one_detail_alone_updates_the_speech(changed):
+    make_speech(language="ru", source_url="", source_id="1")
+    before = {name: values[0] for name, values in DETAILS.items()}
+    after = {**before, changed: DETAILS[changed][1]}
+    assert Writer().write(record(**before))[0] == "created"
+    outcome, speech = Writer().write(record(**after))
+    assert outcome == "updated"
+    assert details(Speech.objects.get(pk=speech.pk)) == after
+
+
+def test_stored_speech_keeps_its_slug_when_its_record_names_another():
+    Writer().write(record(slug="meeting"))
+    outcome, speech = Writer().write(record(slug="meeting-in-the-kremlin", paragraphs=[ParsedParagraph("One, fixed.")]))
+    assert outcome == "updated"
+    speech.refresh_from_db()
+    # The speech's web address stays the one readers already know.
+    assert (speech.slug, list(speech.paragraphs.values_list("text", flat=True))) == ("meeting", ["One, fixed."])
+
+
+def test_paragraph_rewritten_in_every_field_keeps_its_id_and_takes_the_new_values():
+    Writer().write(
+        record(paragraphs=[ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin"), ParsedParagraph("Two.")])
+    )
+    speech = Speech.objects.get()
+    ids = list(speech.paragraphs.values_list("id", flat=True))
+    outcome, _ = Writer().write(
+        record(paragraphs=[ParsedParagraph("(Applause.)", kind="stage"), ParsedParagraph("Two.")])
+    )
+    assert outcome == "updated"
+    assert list(speech.paragraphs.values_list("id", "kind", "speaker", "speaker_label", "text")) == [
+        (ids[0], "stage", None, "", "(Applause.)"),
+        (ids[1], "speech", None, "", "Two."),
+    ]
+    assert list(speech.speakers.all()) == []
+
+
+def test_translation_known_only_by_its_address_is_linked_both_ways():
+    russian = make_speech(language="ru", source_url="http://kremlin.ru/events/president/news/70001", source_id="")
+    outcome, speech = Writer().write(record(translation_url="http://kremlin.ru/events/president/news/70001"))
+    assert (outcome, speech.translation) == ("created", russian)
+    russian.refresh_from_db()
+    assert russian.translation == speech
+
+
+def test_record_naming_itself_as_its_translation_is_stored_without_one():
+    itself = {"translation_url": "http://en.kremlin.ru/events/president/news/70001", "translation_id": "70001"}
+    writer = Writer()
+    # A speech cannot be its own translation: the link is left out rather than the speech refused.
+    assert writer.write(record(**itself))[0] == "created"
+    outcome, speech = writer.write(record(**itself))
+    assert (outcome, speech.translation) == ("unchanged", None)
+
+
+def test_record_speakers_are_found_by_their_slug_and_new_ones_keep_theirs():
+    make_speaker("D. Peskov", role="Press Secretary", slug="dmitry-peskov")
+    speakers = [ParsedSpeaker("Vladimir Putin", slug="putin"), ParsedSpeaker("Dmitry Peskov", slug="dmitry-peskov")]
+    paragraphs = [
+        ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin", speaker="putin"),
+        ParsedParagraph("Thank you.", speaker_label="Dmitry Peskov", speaker="dmitry-peskov"),
+    ]
+    _, speech = Writer().write(record(speakers=speakers, paragraphs=paragraphs))
+    assert list(speech.paragraphs.values_list("speaker__slug", "speaker__name")) == [
+        ("putin", "Vladimir Putin"),
+        ("dmitry-peskov", "D. Peskov"),
+    ]
+    assert Speaker.objects.count() == 2
+
+
+def test_a_person_added_to_the_records_speakers_alone_updates_the_speech():
+    putin = ParsedSpeaker("Vladimir Putin", role="President of Russia", slug="vladimir-putin")
+    peskov = ParsedSpeaker("Dmitry Peskov", role="Press Secretary", slug="dmitry-peskov")
+    paragraphs = [ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin", speaker="vladimir-putin")]
+    Writer().write(record(speakers=[putin], paragraphs=paragraphs))
+    outcome, speech = Writer().write(record(speakers=[putin, peskov], paragraphs=paragraphs))
+    assert outcome == "updated"
+    assert sorted(speech.speakers.values_list("slug", flat=True)) == ["dmitry-peskov", "vladimir-putin"]
+
+
+def test_dry_run_lists_each_new_speaker_once_in_order_of_appearance():
+    # Speakers a dry run would create have no primary key yet, and the preview still tells them apart.
+    parsed = record(
+        paragraphs=[
+            ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin"),
+            ParsedParagraph("Colleagues."),
+            ParsedParagraph("Thank you.", speaker_label="Dmitry Peskov"),
+            ParsedParagraph("Next question."),
+        ]
+    )
+    resolved = Writer(dry_run=True).resolve(parsed)
+    assert [(s.pk, s.name) for s in resolved.speakers] == [(None, "Vladimir Putin"), (None, "Dmitry Peskov")]
+    assert counts() == NOTHING_STORED
+
+
+def test_revision_drops_people_who_no_longer_speak_and_keeps_those_added_by_hand():
+    putin, peskov = make_speaker(), make_speaker("Dmitry Peskov", "Press Secretary")
+    lavrov = make_speaker("Sergei Lavrov", "Minister of Foreign Affairs")
+    speech = make_speech(paragraphs=[("Vladimir Putin", "Good afternoon.")], speaker=putin)
+    Paragraph.objects.create(speech=speech, position=2, speaker=peskov, speaker_label="Dmitry Peskov", text="Thanks.")
+    speech.speakers.add(peskov, lavrov)
+    parsed = curation.as_parsed(speech, [ParsedParagraph("Good afternoon.", speaker_label="Vladimir Putin")])
+    outcome, _ = Writer().revise(speech, parsed)
+    assert outcome == "updated"
+    assert sorted(speech.speakers.values_list("name", flat=True)) == ["Sergei Lavrov", "Vladimir Putin"]
+
+
+def test_labels_of_a_speech_are_its_printed_labels_with_their_speakers():
+    putin = make_speaker()
+    speech = make_speech()
+    Paragraph.objects.bulk_create(
+        [
+            Paragraph(
+                speech=speech, position=1, speaker=putin, speaker_label="Vladimir  Putin:", text="Good afternoon."
+            ),
+            Paragraph(speech=speech, position=2, speaker=putin, text="Colleagues."),
+            Paragraph(speech=speech, position=3, speaker_label="Question", text="When?"),
+        ]
+    )
+    # A paragraph that goes on without a label attributes nothing an edit should keep.
+    assert labels_of(speech) == {"vladimir putin": putin, "question": None}
+
+
+def test_unchanged_speech_is_read_with_its_venue_and_translation_in_one_statement():
+    make_speech(language="ru", source_url="", source_id="1")
+    writer = Writer()
+    writer.write(record(venue="The Kremlin, Moscow", translation_id="1"))
+    with CaptureQueriesContext(connection) as queries:
+        outcome, _ = writer.write(record(venue="The Kremlin, Moscow", translation_id="1"))
+    assert outcome == "unchanged"
+    # savepoint, the speech joined with its venue and translation, its paragraphs, its speakers, release
+    assert len(queries) == 5, [q["sql"][:60] for q in queries]
+
+
+def test_revising_reads_a_speech_in_the_same_statements_however_many_labelled_paragraphs_it_has():
+    putin, venue = make_speaker(), make_venue()
+    statements = []
+    for size in (2, 20):
+        speech = make_speech(
+            venue=venue,
+            translation=make_speech(language="ru"),
+            paragraphs=[("Vladimir Putin", f"Paragraph {n}.") for n in range(size)],
+            speaker=putin,
+        )
+        parsed = curation.as_parsed(speech)
+        with CaptureQueriesContext(connection) as queries:
+            assert Writer().revise(speech, parsed)[0] == "unchanged"
+        statements.append(len(queries))
+    # savepoint; the speech with its venue and translation; its labels with their speakers; the archive's venues,
+    # sources, speakers and aliases; people added by hand; the paragraphs and speakers compared; release
+    assert statements == [11, 11], [q["sql"][:60] for q in queries]
