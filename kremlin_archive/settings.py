@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "speeches.middleware.AdminStylesMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "speeches.middleware.ReadingSettingsMiddleware",
     # Last, as its documentation asks: it answers a locked-out login before any view runs.

@@ -15,11 +15,13 @@ from django.core.cache import caches
 from django.db import connections
 from django.test import Client
 
-from speeches import curation, reading, search
+from speeches import curation, merging, reading, search
 from speeches.editors import EDITORS
+from speeches.importers import import_paths
 from speeches.importers.text import read_transcript
-from speeches.models import Paragraph, Speech
+from speeches.models import Paragraph, Speaker, Speech, Venue
 from tests.factories import make_speaker, make_speech, make_venue
+from tests.import_samples import kremlin_page
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +112,37 @@ def test_a_renamed_speaker_or_venue_shows_on_the_cached_speech_page(reader, addr
     address.venue.name = "Rostov-on-Don, Don Expo"
     address.venue.save()
     assert "Rostov-on-Don, Don Expo" in reader.get(url).content.decode()
+
+
+def test_an_import_of_a_changed_page_shows_on_the_next_request(reader, tmp_path):
+    page = tmp_path / "70200.html"
+    page.write_text(kremlin_page(id="70200", title="Greeting", body="<p>First wording.</p>"), encoding="utf-8")
+    import_paths([page])
+    url = Speech.objects.get(source_id="70200").get_absolute_url()
+    assert "First wording." in reader.get(url).content.decode()
+    page.write_text(kremlin_page(id="70200", title="Greeting", body="<p>Second wording.</p>"), encoding="utf-8")
+    import_paths([page])
+    html = reader.get(url).content.decode()
+    assert "Second wording." in html
+    assert "First wording." not in html
+
+
+def test_merged_speakers_and_venues_show_on_the_next_request(reader, address):
+    url = address.get_absolute_url()
+    duplicate = make_speaker("V. Putin", role="")
+    Speech.speakers.through.objects.filter(speech=address).update(speaker=duplicate)
+    Paragraph.objects.filter(speech=address).update(speaker=duplicate)
+    other_venue = make_venue("Rostov")
+    Speech.objects.filter(pk=address.pk).update(venue=other_venue)
+    assert ">V. Putin</a>" in reader.get(url).content.decode()
+    kept = Speaker.objects.get(name="Vladimir Putin")
+    merging.merge_speakers(kept, [duplicate])
+    merging.merge_venues(Venue.objects.get(name="Rostov-on-Don"), [other_venue])
+    html = reader.get(url).content.decode()
+    assert ">Vladimir Putin</a>" in html
+    assert ">V. Putin</a>" not in html
+    assert ">Rostov-on-Don</a>" in html
+    assert reader.get(duplicate.get_absolute_url()).status_code == 301
 
 
 def test_a_change_to_one_speech_keeps_the_other_speech_pages(reader, address, django_assert_num_queries):
