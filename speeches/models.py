@@ -294,8 +294,10 @@ class Speech(models.Model):
                 .exclude(pk=self.translation_id)
                 .values_list("pk", flat=True)
             )
-            Speech.objects.filter(pk=self.translation_id).exclude(translation_id=self.pk).update(translation=self.pk)
+            # The old partner lets go first: a translation link is one to one, and two speeches may not both name
+            # this one at any moment.
             Speech.objects.filter(pk__in=unlinked).update(translation=None)
+            Speech.objects.filter(pk=self.translation_id).exclude(translation_id=self.pk).update(translation=self.pk)
             # Each side's page links to the other.
             page_cache.changed(*map(page_cache.speech_tag, [self.translation_id, *unlinked]))
 

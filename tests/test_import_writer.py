@@ -734,3 +734,15 @@ def test_revising_reads_a_speech_in_the_same_statements_however_many_labelled_pa
     # savepoint; the speech with its venue and translation; its labels with their speakers; the archive's venues,
     # sources, speakers and aliases; people added by hand; the paragraphs and speakers compared; release
     assert statements == [11, 11], [q["sql"][:60] for q in queries]
+
+
+def test_a_speech_pointed_at_another_translation_lets_go_of_the_first():
+    first = make_speech(language="ru", source_url="", source_id="1")
+    second = make_speech(language="ru", source_url="", source_id="2")
+    Writer().write(record(translation_id="1"))
+    outcome, speech = Writer().write(record(translation_id="2"))
+    assert outcome == "updated"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    speech.refresh_from_db()
+    assert (speech.translation, second.translation, first.translation) == (second, speech, None)
