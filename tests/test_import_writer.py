@@ -713,8 +713,9 @@ def test_unchanged_speech_is_read_with_its_venue_and_translation_in_one_statemen
     with CaptureQueriesContext(connection) as queries:
         outcome, _ = writer.write(record(venue="The Kremlin, Moscow", translation_id="1"))
     assert outcome == "unchanged"
-    # savepoint, the speech joined with its venue and translation, its paragraphs, its speakers, release
-    assert len(queries) == 5, [q["sql"][:60] for q in queries]
+    # savepoint, the speech joined with its venue and translation, the people added to it by hand, its paragraphs,
+    # its speakers, release
+    assert len(queries) == 6, [q["sql"][:60] for q in queries]
 
 
 def test_revising_reads_a_speech_in_the_same_statements_however_many_labelled_paragraphs_it_has():
@@ -746,3 +747,19 @@ def test_a_speech_pointed_at_another_translation_lets_go_of_the_first():
     second.refresh_from_db()
     speech.refresh_from_db()
     assert (speech.translation, second.translation, first.translation) == (second, speech, None)
+
+
+def test_reimporting_an_unchanged_page_keeps_people_an_editor_added_and_records_nothing(tmp_path):
+    page = tmp_path / "70300.html"
+    body = "<p><b>Vladimir Putin:</b> Good afternoon.</p>"
+    page.write_text(kremlin_page(id="70300", title="Greeting", body=body), encoding="utf-8")
+    import_paths([page])
+    speech = Speech.objects.get(source_id="70300")
+    speech.speakers.add(make_speaker("Dmitry Peskov", "Press Secretary"))
+    versions = history.versions(speech).count()
+
+    report = import_paths([page])
+
+    assert report.summary() == "0 created, 0 updated, 1 unchanged, 0 skipped, 0 failed"
+    assert sorted(speech.speakers.values_list("name", flat=True)) == ["Dmitry Peskov", "Vladimir Putin"]
+    assert history.versions(speech).count() == versions

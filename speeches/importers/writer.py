@@ -98,6 +98,9 @@ class Writer:
                     existing = self.find_existing(parsed)
                     stored = _snapshot(existing)
                     resolved = self.resolve(parsed, existing=existing)
+                    if existing is not None and not parsed.explicitly_attributed:
+                        # A source that names no speakers of its own leaves those an editor added alone.
+                        _keep_added_by_hand(resolved, existing)
                     outcome = self._compare(resolved, stored)
                     if outcome == CREATED and not self.dry_run:
                         self._create(resolved)
@@ -234,10 +237,7 @@ class Writer:
             self.labels = {**labels_of(existing), **self.labels}
             stored = _snapshot(existing)
             resolved = self.resolve(parsed, existing=existing)
-            # People an editor added to the speech by hand, who speak in no paragraph, stay on it.
-            attributed = Paragraph.objects.filter(speech=existing).exclude(speaker=None).values("speaker_id")
-            by_hand = existing.speakers.exclude(pk__in=attributed)
-            resolved.speakers += [s for s in by_hand if s not in resolved.speakers]
+            _keep_added_by_hand(resolved, existing)
             outcome = self._compare(resolved, stored)
             if outcome == UPDATED:
                 self._update(resolved)
@@ -301,6 +301,13 @@ def _check_labels(paragraphs):
     for position, paragraph in enumerate(paragraphs, start=1):
         if len(paragraph.speaker_label) > limit:
             raise WriteError(f"The speaker label of paragraph {position} is longer than {limit} characters.")
+
+
+def _keep_added_by_hand(resolved, existing):
+    """Keep on the speech the people an editor added to it by hand: those who speak in none of its paragraphs."""
+    attributed = Paragraph.objects.filter(speech=existing).exclude(speaker=None).values("speaker_id")
+    by_hand = existing.speakers.exclude(pk__in=attributed)
+    resolved.speakers += [s for s in by_hand if s not in resolved.speakers]
 
 
 def labels_of(speech):
