@@ -24,10 +24,12 @@ timeout = int(os.environ.get("WEB_TIMEOUT", 30))
 graceful_timeout = 20
 keepalive = 5
 
-# Replacing each worker after a few thousand requests bounds the memory any leak can take. A new worker needs
-# seconds to load the search index, and workers sharing the load evenly reach the limit together: a jitter of half
-# the limit spreads their restarts so that the others keep serving meanwhile.
-max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 5000))
+# Workers are not replaced after a number of requests unless WEB_MAX_REQUESTS asks for it: a worker's memory is
+# bounded (its page cache keeps a fixed number of pages), and each replacement empties that cache, takes seconds of
+# loading the search index, and resets the keep-alive connections the worker held, which a client sees as an
+# error. Should a leak ever appear, WEB_MAX_REQUESTS bounds it; the jitter of half that number keeps workers that
+# share the load evenly from being replaced all at once.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", 0))
 max_requests_jitter = max_requests // 2
 
 # Requests come from the load balancer or reverse proxy on these addresses; only their X-Forwarded-* headers are

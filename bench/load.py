@@ -15,7 +15,8 @@ archive with one `hey` process per client, all started together, each on one add
 from a mix of home, archive, short speech, long speech, search and speaker pages; then the longest speech page
 alone at the same number of clients. Once per invocation, the same number of clients load a static file of the
 same bytes as the longest speech page (compressed when the page is), served by WhiteNoise from the same gunicorn,
-as the cost floor of an answer of that size. Every address is fetched once, untimed, before each phase; what each
+as the cost floor of an answer of that size. Last, one client alone asks for the longest page, then the static file:
+what each costs to answer without waiting behind others. Every address is fetched once, untimed, before each phase; what each
 worker caches for itself still fills during the phase, as it does in production after every worker restart, and
 the restarts gunicorn made (max_requests) are counted per phase.
 
@@ -377,6 +378,10 @@ def run(label, env, picked, args, workdir, static):
         phases.append(("speech-long", [("speech-long", long_url)] * args.clients))
         if static:
             phases.append(("static", [("static", static_url)] * args.clients))
+        # One client alone: the time to answer without waiting behind others, what a page costs to make.
+        phases.append(("speech-long alone", [("speech-long", long_url)]))
+        if static:
+            phases.append(("static alone", [("static", static_url)]))
         for name, targets in phases:
             warm(base, [url for _, url in targets])
             since = log_path.stat().st_size
@@ -392,7 +397,7 @@ def run(label, env, picked, args, workdir, static):
             with open(log_path, "rb") as log:
                 log.seek(since)
                 restarts = len(set(re.findall(rb"\[(\d+)\] \[INFO\] Autorestarting worker", log.read())))
-            print(f"\n{name}, {args.clients} clients ({elapsed:.1f} s, {restarts} worker restarts):")
+            print(f"\n{name}, {len(targets)} clients ({elapsed:.1f} s, {restarts} worker restarts):")
             print_rows(rows, Row("all", results, elapsed) if name == "mix" else None)
         if process.poll() is not None:
             fail(f"gunicorn died during the run:\n{log_path.read_text()[-3000:]}")
@@ -465,11 +470,13 @@ def main():
         ).splitlines()[-1]
     )
 
-    measured, static = {}, None
+    measured, static, alone = {}, None, {}
     for label, run_env in [("cached", env), ("uncached", env | {"PAGE_CACHE": "0"})]:
         if args.only in (None, label):
             rows = run(label, run_env, picked, args, workdir, static=static is None)
             measured[label], static = rows["speech-long"], rows.get("static", static)
+            alone[label] = rows["speech-long alone"]
+            alone.setdefault("static", rows.get("static alone"))
 
     print()
     if "cached" in measured:
@@ -483,6 +490,11 @@ def main():
         print(
             f"uncached long speech page p50 / static file p50: {uncached.ms(0.5):.1f} ms / {static.ms(0.5):.1f} ms"
             f" = {uncached.ms(0.5) / static.ms(0.5):.1f}"
+        )
+        one, static_one = alone["uncached"], alone["static"]
+        print(
+            f"one client: uncached long speech page p50 / static file p50: {one.ms(0.5):.1f} ms"
+            f" / {static_one.ms(0.5):.1f} ms = {one.ms(0.5) / static_one.ms(0.5):.1f}"
         )
 
 
