@@ -1,5 +1,6 @@
 import datetime
 
+import lxml.html
 import pytest
 
 from speeches.models import Speech
@@ -204,3 +205,37 @@ def test_suggestions_refuse_bad_input_with_a_message(client, query, message):
 def test_suggestions_for_what_cannot_be_a_name_are_empty(client, speakers):
     assert suggested(client, "!!! ---")["names"] == []
     assert client.post("/search/speakers/", {"q": "put"}).status_code == 405
+
+
+# The name boxes as browsers and assistive technology read them
+
+
+def test_name_boxes_are_tied_to_their_lists_of_names(client):
+    # Parsed as a browser parses it, attribute names in any case: the attributes assistive technology is given.
+    page = lxml.html.fromstring(client.get("/search/").content.decode())
+    # The list attribute ties each box to its datalist, which browsers and screen readers offer as its options;
+    # data-suggest is where the script asks for more names. The browser's memory of past entries would crowd the
+    # list, a spelling checker would mark most names as mistakes, and the box takes as many characters as the filter.
+    for name, example, suggest in [("speaker", "Putin", "speakers"), ("venue", "Kremlin", "venues")]:
+        assert dict(page.get_element_by_id(f"id_{name}").attrib) == {
+            "type": "text",
+            "name": name,
+            "id": f"id_{name}",
+            "placeholder": f"e.g. {example}",
+            "list": f"{name}-names",
+            "data-suggest": f"/search/{suggest}/",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "maxlength": "200",
+        }
+        assert page.get_element_by_id(f"{name}-names").tag == "datalist"
+
+
+def test_name_refused_for_two_reasons_gets_both_in_one_sentence(client):
+    # Too long, and with a null character: both reasons at once, so that one correction is enough.
+    response = client.get("/search/", {"speaker": "x" * 200 + "\x00"})
+    assert response.status_code == 400
+    assert (
+        '<li id="id_speaker_error">Speaker: Ensure this value has at most 200 characters (it has 201). '
+        "Null characters are not allowed."
+    ) in response.content.decode()
