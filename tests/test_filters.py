@@ -3,6 +3,7 @@ import datetime
 import lxml.html
 import pytest
 
+from speeches.filters import SpeechFilter
 from speeches.models import Speech
 from tests.factories import make_speaker, make_speech, make_venue
 
@@ -239,3 +240,56 @@ def test_name_refused_for_two_reasons_gets_both_in_one_sentence(client):
         '<li id="id_speaker_error">Speaker: Ensure this value has at most 200 characters (it has 201). '
         "Null characters are not allowed."
     ) in response.content.decode()
+
+
+# Names as the filters read them
+
+
+def narrowed(**data):
+    """The titles of the published addresses the filters keep, newest first."""
+    filterset = SpeechFilter(data, queryset=Speech.objects.published())
+    assert filterset.is_valid(), [error.text for error in filterset.clean_form_errors()]
+    return [speech.title for speech in filterset.qs]
+
+
+def refusal(**data):
+    """The sentence of the one refused filter, the names it offers instead, and the code that tells a caller why."""
+    filterset = SpeechFilter(data, queryset=Speech.objects.published())
+    assert not filterset.is_valid()
+    [error] = filterset.clean_form_errors()
+    [[cause]] = filterset.form.errors.as_data().values()
+    return error.text, [choice.name for choice in error.choices], cause.code
+
+
+@pytest.fixture
+def lukashenkos(speakers):
+    make_speech("Talks in Minsk", speaker=make_speaker("Alexander Lukashenko", "President of Belarus"))
+    make_speech("A question from the floor", speaker=make_speaker("Viktor Lukashenko", ""))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # A word of five letters one letter off, its first letter right, beside a word typed exactly.
+        ("Vladimir Putim", ["Putin 2", "Putin 1", "Putin 0"]),
+        # An initial stands for the word it starts, as exactly as the word would.
+        ("A. Lukashenka", ["Talks in Minsk"]),
+    ],
+)
+def test_speaker_filter_forgives_a_letter_off(lukashenkos, typed, expected):
+    assert narrowed(speaker=typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        # The start of a longer word is not that word: only an initial stands for one.
+        ("Vladimir Puti", "Speaker: No speaker is known as “Vladimir Puti”; these names begin like it:"),
+        # A letter off is forgiven only where the first letter is right.
+        ("Vladimir Rutin", "Speaker: No speaker is known as “Vladimir Rutin”; check the spelling."),
+        # An initial must start one of the words.
+        ("D. Putin", "Speaker: No speaker is known as “D. Putin”; check the spelling."),
+    ],
+)
+def test_speaker_filter_does_not_forgive_more(lukashenkos, typed, message):
+    assert refusal(speaker=typed)[0] == message
