@@ -293,3 +293,17 @@ def test_speaker_filter_forgives_a_letter_off(lukashenkos, typed, expected):
 )
 def test_speaker_filter_does_not_forgive_more(lukashenkos, typed, message):
     assert refusal(speaker=typed)[0] == message
+
+
+def test_speaker_filter_means_the_name_spelt_as_typed_before_its_words_in_another_order():
+    make_speech("Talks with the Premier of China", speaker=make_speaker("Li Qiang", "Premier of China"))
+    make_speech("A letter from a physicist", speaker=make_speaker("Qiang Li", "Physicist"))
+    assert narrowed(speaker="Li Qiang") == ["Talks with the Premier of China"]
+    assert narrowed(speaker="qiang li") == ["A letter from a physicist"]
+
+
+def test_speaker_filter_means_the_same_words_in_another_order_before_a_name_with_more_words():
+    make_speech("Ecology briefing", speaker=make_speaker("Sergei Ivanov", "Special Presidential Representative"))
+    make_speech("Security Council", speaker=make_speaker("Sergei Viktorovich Ivanov", "Security Council member"))
+    # Surname first, as Russian lists print it.
+    assert narrowed(speaker="Ivanov Sergei") == ["Ecology briefing"]
