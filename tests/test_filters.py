@@ -144,24 +144,33 @@ def test_suggestions_leave_out_speakers_without_published_addresses(client, spea
     assert suggested(client, "draftov")["names"] == []
 
 
-def test_suggestions_stop_at_ten_most_addresses_first(client):
+def make_ivanovs(count):
+    """Speakers Anna Ivanov, Boris Ivanov … with 1, 2, 3, 1, 2, 3 … published addresses."""
     first_names = ["Anna", "Boris", "Dmitry", "Elena", "Fyodor", "Gleb", "Igor", "Kirill", "Lev", "Maxim", "Nina"]
-    for n, first in enumerate(first_names):
+    for n, first in enumerate(first_names[:count]):
         speaker = make_speaker(f"{first} Ivanov", "")
         for m in range(1 + n % 3):
             make_speech(f"{first} {m}", speaker=speaker)
-    assert suggested(client, "ivanov")["names"] == [
-        "Dmitry Ivanov",
-        "Gleb Ivanov",
-        "Lev Ivanov",
-        "Boris Ivanov",
-        "Fyodor Ivanov",
-        "Kirill Ivanov",
-        "Nina Ivanov",
-        "Anna Ivanov",
-        "Elena Ivanov",
-        "Igor Ivanov",
-    ]
+
+
+# The ten of the eleven Ivanovs with the most addresses, then by name.
+TEN_IVANOVS = [
+    "Dmitry Ivanov",
+    "Gleb Ivanov",
+    "Lev Ivanov",
+    "Boris Ivanov",
+    "Fyodor Ivanov",
+    "Kirill Ivanov",
+    "Nina Ivanov",
+    "Anna Ivanov",
+    "Elena Ivanov",
+    "Igor Ivanov",
+]
+
+
+def test_suggestions_stop_at_ten_most_addresses_first(client):
+    make_ivanovs(11)
+    assert suggested(client, "ivanov")["names"] == TEN_IVANOVS
 
 
 def test_suggestions_name_a_shared_name_once(client):
@@ -328,3 +337,46 @@ def test_speaker_filter_follows_a_merged_address_name_that_reads_as_no_known_nam
     # Merged from a record spelt the French way, which no spelling of Putin is a letter away from.
     speakers.redirects.create(slug="vladimir-poutine")
     assert narrowed(speaker="vladimir-poutine") == ["Putin 2", "Putin 1", "Putin 0"]
+
+
+@pytest.mark.parametrize(
+    ("count", "message", "offered"),
+    [
+        (
+            10,
+            "Speaker: “Ivanov” fits 10 speakers: which one do you mean?",
+            [
+                "Dmitry Ivanov",
+                "Gleb Ivanov",
+                "Lev Ivanov",
+                "Boris Ivanov",
+                "Fyodor Ivanov",
+                "Kirill Ivanov",
+                "Anna Ivanov",
+                "Elena Ivanov",
+                "Igor Ivanov",
+                "Maxim Ivanov",
+            ],
+        ),
+        (
+            11,
+            "Speaker: “Ivanov” fits 11 speakers: type more of the name, "
+            "or choose one of these with the most addresses.",
+            TEN_IVANOVS,
+        ),
+    ],
+)
+def test_speaker_filter_name_of_many_offers_ten_most_addresses_first(count, message, offered):
+    make_ivanovs(count)
+    # Ten can all be offered; of more, the reader is told that only some are.
+    assert refusal(speaker="Ivanov") == (message, offered, "ambiguous")
+
+
+def test_speaker_filter_unknown_name_offers_ten_that_begin_like_it():
+    make_ivanovs(11)
+    assert refusal(speaker="Ivan") == (
+        "Speaker: No speaker is known as “Ivan”; these names begin like it:",
+        TEN_IVANOVS,
+        "unknown",
+    )
+    assert refusal(speaker="Petrov") == ("Speaker: No speaker is known as “Petrov”; check the spelling.", [], "unknown")
