@@ -380,3 +380,20 @@ def test_speaker_filter_unknown_name_offers_ten_that_begin_like_it():
         "unknown",
     )
     assert refusal(speaker="Petrov") == ("Speaker: No speaker is known as “Petrov”; check the spelling.", [], "unknown")
+
+
+def test_suggestions_of_several_words_start_as_typed_first(client):
+    make_speech("Chief of staff's report", speaker=make_speaker("Anton Vaino", "Chief of Staff"))
+    antonov = make_speaker("Vadim Antonov", "")
+    for n in range(2):
+        make_speech(f"Antonov {n}", speaker=antonov)
+    # Anton Vaino's name starts as typed; Vadim Antonov only has words that do, and comes after with more addresses.
+    assert suggested(client, "anton va")["names"] == ["Anton Vaino", "Vadim Antonov"]
+
+
+def test_suggestions_keep_names_that_start_as_typed_when_few_can_be_ranked(client, monkeypatch):
+    make_speech("Regional report", speaker=make_speaker("Alexei Vladimirov", "Governor"))
+    make_speech("Briefing", speaker=make_speaker("Vladislav Surkov", "Aide"))
+    # A name of one or two letters can fit thousands of records: only the best of them are ranked.
+    monkeypatch.setattr("speeches.filters.MAX_CANDIDATES", 1)
+    assert suggested(client, "vla")["names"] == ["Vladislav Surkov"]
