@@ -397,3 +397,20 @@ def test_suggestions_keep_names_that_start_as_typed_when_few_can_be_ranked(clien
     # A name of one or two letters can fit thousands of records: only the best of them are ranked.
     monkeypatch.setattr("speeches.filters.MAX_CANDIDATES", 1)
     assert suggested(client, "vla")["names"] == ["Vladislav Surkov"]
+
+
+def test_search_page_offers_the_speakers_of_the_latest_addresses_most_frequent_then_by_name(client, monkeypatch):
+    putin, surkov = make_speaker(), make_speaker("Vladislav Surkov", "Aide")
+    vaino, medvedev = make_speaker("Anton Vaino", "Chief of Staff"), make_speaker("Dmitry Medvedev", "")
+    day = datetime.date(2023, 6, 28)
+    for speaker in (surkov, vaino, putin):
+        make_speech(speaker=speaker, date=day)
+    # Entered last, but the oldest address of all.
+    make_speech(speaker=medvedev, date=datetime.date(2010, 5, 7))
+    # The latest two: by date, and of one day the last entered. Putin and Vaino have one each: by name.
+    monkeypatch.setattr("speeches.filters.RECENT_SPEECHES", 2)
+    html = client.get("/search/").content.decode()
+    assert (
+        '<datalist id="speaker-names"><option value="Anton Vaino"></option>'
+        '<option value="Vladimir Putin"></option></datalist>'
+    ) in html
