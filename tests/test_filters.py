@@ -414,3 +414,24 @@ def test_search_page_offers_the_speakers_of_the_latest_addresses_most_frequent_t
         '<datalist id="speaker-names"><option value="Anton Vaino"></option>'
         '<option value="Vladimir Putin"></option></datalist>'
     ) in html
+
+
+def test_speaker_page_oldest_first_goes_by_day_then_hour_then_entry(client):
+    putin = make_speaker()
+    make_speech("Evening talks", datetime.date(2022, 3, 10), time=datetime.time(19, 0), speaker=putin)
+    make_speech("Morning talks", datetime.date(2022, 3, 10), time=datetime.time(9, 0), speaker=putin)
+    make_speech("Late the year before", datetime.date(2021, 12, 30), time=datetime.time(23, 0), speaker=putin)
+    first, second = (
+        make_speech(f"Parallel {n}", datetime.date(2022, 3, 11), time=datetime.time(10, 0)) for n in (1, 2)
+    )
+    # At one hour, the first entered comes first: linked to the speaker the other way round, so that the order of
+    # the links cannot stand in for it.
+    second.speakers.add(putin)
+    first.speakers.add(putin)
+    assert titles(client.get(putin.get_absolute_url(), {"sort": "oldest"})) == [
+        "Late the year before",
+        "Morning talks",
+        "Evening talks",
+        "Parallel 1",
+        "Parallel 2",
+    ]
