@@ -1,7 +1,9 @@
 import datetime
 
+import lxml.html
 import pytest
 
+from speeches.filters import SpeechFilter
 from speeches.models import Speech
 from tests.factories import make_speaker, make_speech, make_venue
 
@@ -60,7 +62,8 @@ def test_speaker_page_venue_filter_takes_a_name(client, putin_travels, typed):
 
 
 def test_speaker_page_venue_that_fits_several_asks_which_one(client, putin_travels):
-    response = client.get(putin_travels.get_absolute_url(), {"venue": "Kremlin", "kind": "speech"})
+    # Asked from a later page: a choice lists its addresses from the first.
+    response = client.get(putin_travels.get_absolute_url(), {"venue": "Kremlin", "kind": "speech", "page": "2"})
     assert response.status_code == 400
     html = response.content.decode()
     assert "Venue: “Kremlin” fits 2 venues: which one do you mean?" in html
@@ -142,24 +145,33 @@ def test_suggestions_leave_out_speakers_without_published_addresses(client, spea
     assert suggested(client, "draftov")["names"] == []
 
 
-def test_suggestions_stop_at_ten_most_addresses_first(client):
+def make_ivanovs(count):
+    """Speakers Anna Ivanov, Boris Ivanov … with 1, 2, 3, 1, 2, 3 … published addresses."""
     first_names = ["Anna", "Boris", "Dmitry", "Elena", "Fyodor", "Gleb", "Igor", "Kirill", "Lev", "Maxim", "Nina"]
-    for n, first in enumerate(first_names):
+    for n, first in enumerate(first_names[:count]):
         speaker = make_speaker(f"{first} Ivanov", "")
         for m in range(1 + n % 3):
             make_speech(f"{first} {m}", speaker=speaker)
-    assert suggested(client, "ivanov")["names"] == [
-        "Dmitry Ivanov",
-        "Gleb Ivanov",
-        "Lev Ivanov",
-        "Boris Ivanov",
-        "Fyodor Ivanov",
-        "Kirill Ivanov",
-        "Nina Ivanov",
-        "Anna Ivanov",
-        "Elena Ivanov",
-        "Igor Ivanov",
-    ]
+
+
+# The ten of the eleven Ivanovs with the most addresses, then by name.
+TEN_IVANOVS = [
+    "Dmitry Ivanov",
+    "Gleb Ivanov",
+    "Lev Ivanov",
+    "Boris Ivanov",
+    "Fyodor Ivanov",
+    "Kirill Ivanov",
+    "Nina Ivanov",
+    "Anna Ivanov",
+    "Elena Ivanov",
+    "Igor Ivanov",
+]
+
+
+def test_suggestions_stop_at_ten_most_addresses_first(client):
+    make_ivanovs(11)
+    assert suggested(client, "ivanov")["names"] == TEN_IVANOVS
 
 
 def test_suggestions_name_a_shared_name_once(client):
@@ -204,3 +216,223 @@ def test_suggestions_refuse_bad_input_with_a_message(client, query, message):
 def test_suggestions_for_what_cannot_be_a_name_are_empty(client, speakers):
     assert suggested(client, "!!! ---")["names"] == []
     assert client.post("/search/speakers/", {"q": "put"}).status_code == 405
+
+
+# The name boxes as browsers and assistive technology read them
+
+
+def test_name_boxes_are_tied_to_their_lists_of_names(client):
+    # Parsed as a browser parses it, attribute names in any case: the attributes assistive technology is given.
+    page = lxml.html.fromstring(client.get("/search/").content.decode())
+    # The list attribute ties each box to its datalist, which browsers and screen readers offer as its options;
+    # data-suggest is where the script asks for more names. The browser's memory of past entries would crowd the
+    # list, a spelling checker would mark most names as mistakes, and the box takes as many characters as the filter.
+    for name, example, suggest in [("speaker", "Putin", "speakers"), ("venue", "Kremlin", "venues")]:
+        assert dict(page.get_element_by_id(f"id_{name}").attrib) == {
+            "type": "text",
+            "name": name,
+            "id": f"id_{name}",
+            "placeholder": f"e.g. {example}",
+            "list": f"{name}-names",
+            "data-suggest": f"/search/{suggest}/",
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "maxlength": "200",
+        }
+        assert page.get_element_by_id(f"{name}-names").tag == "datalist"
+
+
+def test_name_refused_for_two_reasons_gets_both_in_one_sentence(client):
+    # Too long, and with a null character: both reasons at once, so that one correction is enough.
+    response = client.get("/search/", {"speaker": "x" * 200 + "\x00"})
+    assert response.status_code == 400
+    assert (
+        '<li id="id_speaker_error">Speaker: Ensure this value has at most 200 characters (it has 201). '
+        "Null characters are not allowed."
+    ) in response.content.decode()
+
+
+# Names as the filters read them
+
+
+def narrowed(**data):
+    """The titles of the published addresses the filters keep, newest first."""
+    filterset = SpeechFilter(data, queryset=Speech.objects.published())
+    assert filterset.is_valid(), [error.text for error in filterset.clean_form_errors()]
+    return [speech.title for speech in filterset.qs]
+
+
+def refusal(**data):
+    """The sentence of the one refused filter, the names it offers instead, and the code that tells a caller why."""
+    filterset = SpeechFilter(data, queryset=Speech.objects.published())
+    assert not filterset.is_valid()
+    [error] = filterset.clean_form_errors()
+    [[cause]] = filterset.form.errors.as_data().values()
+    return error.text, [choice.name for choice in error.choices], cause.code
+
+
+@pytest.fixture
+def lukashenkos(speakers):
+    make_speech("Talks in Minsk", speaker=make_speaker("Alexander Lukashenko", "President of Belarus"))
+    make_speech("A question from the floor", speaker=make_speaker("Viktor Lukashenko", ""))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        # A word of five letters one letter off, its first letter right, beside a word typed exactly.
+        ("Vladimir Putim", ["Putin 2", "Putin 1", "Putin 0"]),
+        # An initial stands for the word it starts, as exactly as the word would.
+        ("A. Lukashenka", ["Talks in Minsk"]),
+    ],
+)
+def test_speaker_filter_forgives_a_letter_off(lukashenkos, typed, expected):
+    assert narrowed(speaker=typed) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        # The start of a longer word is not that word: only an initial stands for one.
+        ("Vladimir Puti", "Speaker: No speaker is known as “Vladimir Puti”; these names begin like it:"),
+        # A letter off is forgiven only where the first letter is right.
+        ("Vladimir Rutin", "Speaker: No speaker is known as “Vladimir Rutin”; check the spelling."),
+        # An initial must start one of the words.
+        ("D. Putin", "Speaker: No speaker is known as “D. Putin”; check the spelling."),
+    ],
+)
+def test_speaker_filter_does_not_forgive_more(lukashenkos, typed, message):
+    assert refusal(speaker=typed)[0] == message
+
+
+def test_speaker_filter_means_the_name_spelt_as_typed_before_its_words_in_another_order():
+    make_speech("Talks with the Premier of China", speaker=make_speaker("Li Qiang", "Premier of China"))
+    make_speech("A letter from a physicist", speaker=make_speaker("Qiang Li", "Physicist"))
+    assert narrowed(speaker="Li Qiang") == ["Talks with the Premier of China"]
+    assert narrowed(speaker="qiang li") == ["A letter from a physicist"]
+
+
+def test_speaker_filter_means_the_same_words_in_another_order_before_a_name_with_more_words():
+    make_speech("Ecology briefing", speaker=make_speaker("Sergei Ivanov", "Special Presidential Representative"))
+    make_speech("Security Council", speaker=make_speaker("Sergei Viktorovich Ivanov", "Security Council member"))
+    # Surname first, as Russian lists print it.
+    assert narrowed(speaker="Ivanov Sergei") == ["Ecology briefing"]
+
+
+def test_speaker_filter_address_name_taken_again_after_a_merge_means_the_speaker_at_it(client):
+    deputy = make_speaker("Sergei Ivanov", "Deputy Prime Minister")
+    make_speech("Defence industry meeting", speaker=deputy)
+    # A duplicate of him was merged away: its address name leads to him.
+    deputy.redirects.create(slug="sergei-ivanov-2")
+    aide = make_speaker("Sergei Ivanov", "Presidential Aide")
+    make_speech("Ecology briefing", speaker=aide)
+    # A new speaker's address name is free if no speaker has it, so a namesake can take the merged one: his page is
+    # there, and the filter means him too.
+    assert aide.slug == "sergei-ivanov-2"
+    assert client.get("/speakers/sergei-ivanov-2/").context["speaker"] == aide
+    assert narrowed(speaker="sergei-ivanov-2") == ["Ecology briefing"]
+    assert narrowed(speaker="sergei-ivanov") == ["Defence industry meeting"]
+
+
+def test_speaker_filter_follows_a_merged_address_name_that_reads_as_no_known_name(speakers):
+    # Merged from a record spelt the French way, which no spelling of Putin is a letter away from.
+    speakers.redirects.create(slug="vladimir-poutine")
+    assert narrowed(speaker="vladimir-poutine") == ["Putin 2", "Putin 1", "Putin 0"]
+
+
+@pytest.mark.parametrize(
+    ("count", "message", "offered"),
+    [
+        (
+            10,
+            "Speaker: “Ivanov” fits 10 speakers: which one do you mean?",
+            [
+                "Dmitry Ivanov",
+                "Gleb Ivanov",
+                "Lev Ivanov",
+                "Boris Ivanov",
+                "Fyodor Ivanov",
+                "Kirill Ivanov",
+                "Anna Ivanov",
+                "Elena Ivanov",
+                "Igor Ivanov",
+                "Maxim Ivanov",
+            ],
+        ),
+        (
+            11,
+            "Speaker: “Ivanov” fits 11 speakers: type more of the name, "
+            "or choose one of these with the most addresses.",
+            TEN_IVANOVS,
+        ),
+    ],
+)
+def test_speaker_filter_name_of_many_offers_ten_most_addresses_first(count, message, offered):
+    make_ivanovs(count)
+    # Ten can all be offered; of more, the reader is told that only some are.
+    assert refusal(speaker="Ivanov") == (message, offered, "ambiguous")
+
+
+def test_speaker_filter_unknown_name_offers_ten_that_begin_like_it():
+    make_ivanovs(11)
+    assert refusal(speaker="Ivan") == (
+        "Speaker: No speaker is known as “Ivan”; these names begin like it:",
+        TEN_IVANOVS,
+        "unknown",
+    )
+    assert refusal(speaker="Petrov") == ("Speaker: No speaker is known as “Petrov”; check the spelling.", [], "unknown")
+
+
+def test_suggestions_of_several_words_start_as_typed_first(client):
+    make_speech("Chief of staff's report", speaker=make_speaker("Anton Vaino", "Chief of Staff"))
+    antonov = make_speaker("Vadim Antonov", "")
+    for n in range(2):
+        make_speech(f"Antonov {n}", speaker=antonov)
+    # Anton Vaino's name starts as typed; Vadim Antonov only has words that do, and comes after with more addresses.
+    assert suggested(client, "anton va")["names"] == ["Anton Vaino", "Vadim Antonov"]
+
+
+def test_suggestions_keep_names_that_start_as_typed_when_few_can_be_ranked(client, monkeypatch):
+    make_speech("Regional report", speaker=make_speaker("Alexei Vladimirov", "Governor"))
+    make_speech("Briefing", speaker=make_speaker("Vladislav Surkov", "Aide"))
+    # A name of one or two letters can fit thousands of records: only the best of them are ranked.
+    monkeypatch.setattr("speeches.filters.MAX_CANDIDATES", 1)
+    assert suggested(client, "vla")["names"] == ["Vladislav Surkov"]
+
+
+def test_search_page_offers_the_speakers_of_the_latest_addresses_most_frequent_then_by_name(client, monkeypatch):
+    putin, surkov = make_speaker(), make_speaker("Vladislav Surkov", "Aide")
+    vaino, medvedev = make_speaker("Anton Vaino", "Chief of Staff"), make_speaker("Dmitry Medvedev", "")
+    day = datetime.date(2023, 6, 28)
+    for speaker in (surkov, vaino, putin):
+        make_speech(speaker=speaker, date=day)
+    # Entered last, but the oldest address of all.
+    make_speech(speaker=medvedev, date=datetime.date(2010, 5, 7))
+    # The latest two: by date, and of one day the last entered. Putin and Vaino have one each: by name.
+    monkeypatch.setattr("speeches.filters.RECENT_SPEECHES", 2)
+    html = client.get("/search/").content.decode()
+    assert (
+        '<datalist id="speaker-names"><option value="Anton Vaino"></option>'
+        '<option value="Vladimir Putin"></option></datalist>'
+    ) in html
+
+
+def test_speaker_page_oldest_first_goes_by_day_then_hour_then_entry(client):
+    putin = make_speaker()
+    make_speech("Evening talks", datetime.date(2022, 3, 10), time=datetime.time(19, 0), speaker=putin)
+    make_speech("Morning talks", datetime.date(2022, 3, 10), time=datetime.time(9, 0), speaker=putin)
+    make_speech("Late the year before", datetime.date(2021, 12, 30), time=datetime.time(23, 0), speaker=putin)
+    first, second = (
+        make_speech(f"Parallel {n}", datetime.date(2022, 3, 11), time=datetime.time(10, 0)) for n in (1, 2)
+    )
+    # At one hour, the first entered comes first: linked to the speaker the other way round, so that the order of
+    # the links cannot stand in for it.
+    second.speakers.add(putin)
+    first.speakers.add(putin)
+    assert titles(client.get(putin.get_absolute_url(), {"sort": "oldest"})) == [
+        "Late the year before",
+        "Morning talks",
+        "Evening talks",
+        "Parallel 1",
+        "Parallel 2",
+    ]
