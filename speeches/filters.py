@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Subquery
 from django.http import QueryDict
 from django.urls import reverse_lazy
 
-from .models import Speaker, SpeakerAlias, Speech, Venue, has_cyrillic, label_key
+from .models import CHRONOLOGICAL, Speaker, SpeakerAlias, Speech, Venue, has_cyrillic, label_key
 from .names import feminine_pair, fold, one_edit_apart
 
 SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
@@ -333,7 +333,7 @@ class SpeechFilter(django_filters.FilterSet):
     def sort_speeches(self, queryset, name, value):
         # Lists have no relevance of their own: they stay newest first.
         if value == "oldest":
-            return queryset.order_by("date", "time", "id")
+            return queryset.order_by(*CHRONOLOGICAL)
         return queryset
 
     def clean_form_errors(self):

@@ -164,6 +164,12 @@ class SpeechQuerySet(models.QuerySet):
         return self.select_related("venue").prefetch_related("speakers")
 
 
+# Within a day, speeches without a time come first, then by time, then in the order they were added; the same on
+# every database (PostgreSQL would otherwise put missing times last going up).
+CHRONOLOGICAL = [models.F("date").asc(), models.F("time").asc(nulls_first=True), models.F("id").asc()]
+CHRONOLOGICAL_DESC = [models.F("date").desc(), models.F("time").desc(nulls_last=True), models.F("id").desc()]
+
+
 class Speech(models.Model):
     class Kind(models.TextChoices):
         ADDRESS = "address", "Address"
@@ -252,7 +258,7 @@ class Speech(models.Model):
 
     class Meta:
         # Newest first; within a day, untimed speeches after timed ones on every database.
-        ordering = [models.F("date").desc(), models.F("time").desc(nulls_last=True), models.F("id").desc()]
+        ordering = CHRONOLOGICAL_DESC
         get_latest_by = ["date", "time"]
         verbose_name_plural = "speeches"
         constraints = [

@@ -7,7 +7,7 @@ import sys
 
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,16 @@ from . import citations, curation, diffs, history, page_cache, reading
 from . import search as search_index
 from .filters import SpeechFilter
 from .forms import CiteForm, NameSuggestionForm, ReadingSettingsForm
-from .models import PendingRevision, Speaker, SpeakerRedirect, Speech, Venue, VenueRedirect
+from .models import (
+    CHRONOLOGICAL,
+    CHRONOLOGICAL_DESC,
+    PendingRevision,
+    Speaker,
+    SpeakerRedirect,
+    Speech,
+    Venue,
+    VenueRedirect,
+)
 from .search_views import related_speeches, speech_highlights
 
 SPEECHES_PER_PAGE = 50
@@ -214,11 +223,6 @@ def shows_speech(request, speech, paragraphs=(), others=(), listed_speakers=True
         *map(page_cache.speaker_tag, speakers),
         *(page_cache.speech_tag(other.pk) for other in others if other is not None),
     )
-
-
-# Within a day, speeches without a time come first, then by time, then in the order they were added.
-CHRONOLOGICAL = [F("date").asc(), F("time").asc(nulls_first=True), F("id").asc()]
-CHRONOLOGICAL_DESC = [F("date").desc(), F("time").desc(nulls_last=True), F("id").desc()]
 
 
 def _earlier_than(speech):
