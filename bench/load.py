@@ -16,9 +16,9 @@ from a mix of home, archive, short speech, long speech, search and speaker pages
 alone at the same number of clients. Once per invocation, the same number of clients load a static file of the
 same bytes as the longest speech page (compressed when the page is), served by WhiteNoise from the same gunicorn,
 as the cost floor of an answer of that size. Last, one client alone asks for the longest page, then the static file:
-what each costs to answer without waiting behind others. Every address is fetched once, untimed, before each phase; what each
-worker caches for itself still fills during the phase, as it does in production after every worker restart, and
-the restarts gunicorn made (max_requests) are counted per phase.
+what each costs to answer without waiting behind others. Every address is fetched once, untimed, before each phase;
+what each worker caches for itself still fills during the phase, as it does in production after every worker
+restart, and the restarts gunicorn made (max_requests) are counted per phase.
 
 Printed per page type and for the whole mix: requests, requests per second, the 50th, 95th and 99th percentile
 in ms, and errors (statuses other than 2xx/3xx, and requests that got no answer); then the cached long page's
