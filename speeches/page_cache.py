@@ -7,7 +7,7 @@ stamped after its rendering began. So a page is never served stale, and a change
 show what changed.
 
 The pages live in the "pages" cache, which may be local to each process; the stamps live in the "page-tags"
-cache, which every process shares (a directory under var/ by default, Redis or memcached with CACHE_URL), so
+cache, which every process shares (a directory under var/ by default, Redis with CACHE_URL), so
 that a change made by one process or by an import command reaches every other.
 
 Pages vary by the reader's view settings and by the day (a citation names the day it was read); no page is

@@ -1,3 +1,6 @@
+import contextlib
+import copy
+
 import pytest
 
 # Browser fixtures (Chromium through Playwright) for the test_browser_* modules.
@@ -65,3 +68,27 @@ def backend(request, settings, search_index):
 def indexed(django_capture_on_commit_callbacks):
     """Run a block as one committed transaction would: the index is updated when it ends."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def database_moved_away(tmp_path):
+    """A block in which the default database is moved where nothing answers: a real connection that fails."""
+    from django.db import connections
+
+    @contextlib.contextmanager
+    def moved():
+        kept = connections["default"]
+        settings_dict = copy.deepcopy(kept.settings_dict)
+        if kept.vendor == "sqlite":
+            settings_dict["NAME"] = str(tmp_path / "no-such-directory" / "archive.sqlite3")
+        else:
+            settings_dict.update(HOST="127.0.0.1", PORT="1")
+        broken = type(kept)(settings_dict, "default")
+        connections["default"] = broken
+        try:
+            yield
+        finally:
+            broken.close()
+            connections["default"] = kept
+
+    return moved

@@ -1,25 +1,12 @@
-import copy
-
 import pytest
-from django.db import connections
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def unreachable_database(tmp_path):
-    """The default database, moved where nothing answers: a real connection that fails, not a stand-in."""
-    kept = connections["default"]
-    moved = copy.deepcopy(kept.settings_dict)
-    if kept.vendor == "sqlite":
-        moved["NAME"] = str(tmp_path / "no-such-directory" / "archive.sqlite3")
-    else:
-        moved.update(HOST="127.0.0.1", PORT="1")
-    broken = type(kept)(moved, "default")
-    connections["default"] = broken
-    yield
-    broken.close()
-    connections["default"] = kept
+def unreachable_database(database_moved_away):
+    with database_moved_away():
+        yield
 
 
 def test_healthz_says_the_process_answers(client):

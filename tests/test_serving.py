@@ -294,20 +294,10 @@ def test_liveness_does_not_depend_on_the_database_and_readiness_does(silent_data
     assert ready.content == b"database unavailable: OperationalError\n"
 
 
-def test_pages_recover_once_the_database_answers_again(address):
+def test_pages_recover_once_the_database_answers_again(address, database_moved_away):
     client = Client(raise_request_exception=False)
-    kept = connections["default"]
-    broken = copy.deepcopy(kept.settings_dict)
-    if kept.vendor == "sqlite":
-        broken["NAME"] = "/nonexistent-directory/archive.sqlite3"
-    else:
-        broken.update(HOST="127.0.0.1", PORT="1")
-    connections["default"] = type(kept)(broken, "default")
-    try:
+    with database_moved_away():
         assert client.get("/speeches/2023/").status_code == 503
-    finally:
-        connections["default"].close()
-        connections["default"] = kept
     assert client.get("/speeches/2023/").status_code == 200
 
 
