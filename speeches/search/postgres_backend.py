@@ -415,10 +415,12 @@ def _shift(text, spans):
     return [(start - lead, end - lead) for start, end in spans]
 
 
-def compile_query(node, config):
+def compile_query(node, config, ranking=False):
     """Turn a parsed query into a tsquery expression for one configuration, for ranks and headlines (None: no words).
 
-    Common words outside quotes are left out, as in matching.
+    Common words outside quotes are left out, as in matching. For ranking, a cut prefix is the prefix itself: the
+    match has already kept to its words, and ranking against a few hundred alternatives took longer than the whole
+    time budget on every matching row.
     """
     if isinstance(node, Word):
         if _only_common(node.text):
@@ -428,14 +430,14 @@ def compile_query(node, config):
         if config != "simple" and _only_common(node.text):
             return None  # the configuration would drop every word
         return SearchQuery(node.text, config=config, search_type="phrase")
-    if isinstance(node, _CutPrefix):
+    if isinstance(node, _CutPrefix) and not ranking:
         return _cut_prefix(node, config)
     if isinstance(node, Prefix):
         return _prefix(node, config)
     if isinstance(node, Not):
-        child = compile_query(node.child, config)
+        child = compile_query(node.child, config, ranking)
         return ~child if child is not None else None
-    children = [c for c in (compile_query(child, config) for child in node.children) if c is not None]
+    children = [c for c in (compile_query(child, config, ranking) for child in node.children) if c is not None]
     if not children:
         return None
     if isinstance(node, And):
@@ -529,7 +531,7 @@ def _stem_start(word):
 
 def _score(tree, column, config):
     """A row's score in [0, 1): its rank for the query's words."""
-    query = compile_query(tree, "simple" if column == "exact" else config)
+    query = compile_query(tree, "simple" if column == "exact" else config, ranking=True)
     return Value(0.0) if query is None else SearchRank(F(column), query, normalization=SQUEEZED)
 
 
