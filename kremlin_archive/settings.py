@@ -133,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "speeches.context_processors.reading_settings",
+                "speeches.context_processors.site_search",
             ],
         },
     },
@@ -241,6 +242,9 @@ SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "search-ind
 # The longest one search may run; a search cut short shows what it found so far. Well under gunicorn's 30 s
 # worker timeout, so a costly search never gets its worker killed.
 SEARCH_TIME_BUDGET = envseconds("SEARCH_TIME_BUDGET", 5.0)
+
+# Django's database sessions, refusing a malformed session cookie before it reaches a query.
+SESSION_ENGINE = "speeches.sessions"
 
 # HTTPS defaults to on whenever DEBUG is off; a plain-HTTP local run turns it off explicitly.
 HTTPS = envbool("HTTPS", not DEBUG)

@@ -58,7 +58,10 @@ class SearchForm(forms.Form):
 
     def clean_page(self):
         value = self.cleaned_data["page"]
-        return int(value) if value.isdigit() and int(value) >= 1 else 1
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses; and few enough for int() to read.
+        if value.isascii() and value.isdigit() and len(value) <= 18:
+            return max(int(value), 1)
+        return 1
 
     def search_params(self, filters):
         """The SearchParams for this form and the filter set's cleaned data."""

@@ -235,6 +235,45 @@ def test_options_says_what_a_page_answers_without_the_page(reader, address):
     assert response.content == b""
 
 
+# Malformed requests get a clear answer, never a server error
+
+
+@pytest.mark.parametrize("page", ["²", "9" * 5000])
+def test_a_page_number_not_in_plain_digits_shows_the_first_page(reader, backend, indexed, page):
+    with indexed():
+        make_speech("Address on the harvest", paragraphs=["The harvest was good this year."])
+        make_speech("Address on the grain", paragraphs=["The harvest of grain."])
+    response = reader.get("/search/", {"q": "harvest", "page": page})
+    assert response.status_code == 200
+    assert response.context["results"].page == 1
+    assert "<mark>harvest</mark> was good" in response.content.decode()
+
+
+def test_a_speech_page_with_a_page_number_not_in_plain_digits_still_marks_the_words(reader, backend, indexed):
+    with indexed():
+        speech = make_speech("Address on the grain", paragraphs=["The harvest of grain."])
+    response = reader.get(speech.get_absolute_url(), {"q": "grain", "page": "²"})
+    assert response.status_code == 200
+    assert "The harvest of <mark>grain</mark>." in response.content.decode()
+
+
+def test_too_many_query_fields_answer_400_or_404_with_the_sites_page(reader, address):
+    fields = "&".join(f"f{n}=1" for n in range(1200))
+    unknown = reader.get(f"/no-such-page/?{fields}")
+    assert unknown.status_code == 404
+    assert "Page not found" in unknown.content.decode()
+    search = reader.get(f"/search/?q=harvest&{fields}")
+    assert search.status_code == 400
+
+
+@pytest.mark.parametrize("key", ["abcdefgh\x00ijkl", "ABCDEFGHIJKL", "abcdefgh ijkl'--"])
+def test_a_malformed_session_cookie_is_no_session(reader, address, key):
+    reader.cookies[settings.SESSION_COOKIE_NAME] = key
+    response = reader.get(address.get_absolute_url())
+    assert response.status_code == 200
+    assert "The harvest was good this year." in response.content.decode()
+
+
 @pytest.fixture
 def silent_database():
     """A database server that accepts connections and never answers them."""
