@@ -313,6 +313,19 @@ class Speech(models.Model):
             kwargs={"year": self.date.year, "month": f"{self.date:%m}", "day": f"{self.date:%d}", "slug": self.slug},
         )
 
+    def transcript(self):
+        """The paragraphs in order, each with its speaker, every speaker loaded once.
+
+        select_related would build one speaker per paragraph: over a thousand on the longest addresses, which
+        have a few dozen speakers at most.
+        """
+        paragraphs = list(self.paragraphs.all())
+        speakers = Speaker.objects.in_bulk({paragraph.speaker_id for paragraph in paragraphs} - {None})
+        field = Paragraph._meta.get_field("speaker")
+        for paragraph in paragraphs:
+            field.set_cached_value(paragraph, speakers.get(paragraph.speaker_id))
+        return paragraphs
+
     @classmethod
     def from_db(cls, db, field_names, values):
         speech = super().from_db(db, field_names, values)

@@ -175,7 +175,7 @@ class SpeechDetail(PublishedSpeechView):
             return self._reading_context(context, speech, paragraphs, highlights={})
         context = super().get_context_data(**kwargs)
         speech = self.object
-        paragraphs = list(speech.paragraphs.select_related("speaker"))
+        paragraphs = speech.transcript()
         if self.request.user.is_staff and speech.is_published:
             context["pending_revisions"] = list(
                 speech.pending_revisions.filter(status=PendingRevision.Status.PENDING).only("pk", "created")
@@ -468,11 +468,7 @@ class SpeechSideBySide(PublishedSpeechView):
         speech = self.object
         translation = speech.translation
         context["translation"] = translation
-        context["rows"] = list(
-            itertools.zip_longest(
-                speech.paragraphs.select_related("speaker"), translation.paragraphs.select_related("speaker")
-            )
-        )
+        context["rows"] = list(itertools.zip_longest(speech.transcript(), translation.transcript()))
         shows_speech(self.request, speech, [row[0] for row in context["rows"] if row[0]])
         shows_speech(self.request, translation, [row[1] for row in context["rows"] if row[1]], listed_speakers=False)
         return context

@@ -102,3 +102,21 @@ def test_refresh_speakers_follows_paragraphs():
     )
     speech.refresh_speakers()
     assert sorted(s.name for s in speech.speakers.all()) == ["Fyodor Lukyanov", "Vladimir Putin"]
+
+
+def test_transcript_gives_paragraphs_in_order_with_each_speaker_loaded_once(django_assert_num_queries):
+    putin = make_speaker()
+    lukyanov = Speaker.objects.create(name="Fyodor Lukyanov")
+    speech = make_speech(paragraphs=[("Vladimir Putin", f"Answer {n}.") for n in range(1, 301)], speaker=putin)
+    Paragraph.objects.create(speech=speech, position=301, speaker=lukyanov, speaker_label="Lukyanov", text="Thanks.")
+    Paragraph.objects.create(speech=speech, position=302, text="(Applause.)", kind=Paragraph.Kind.STAGE)
+    speech = Speech.objects.get(pk=speech.pk)
+
+    with django_assert_num_queries(2):
+        transcript = speech.transcript()
+        speakers = [paragraph.speaker for paragraph in transcript]
+    assert [paragraph.position for paragraph in transcript] == list(range(1, 303))
+    assert [paragraph.text for paragraph in transcript[:2]] == ["Answer 1.", "Answer 2."]
+    assert speakers == [putin] * 300 + [lukyanov, None]
+    # One speaker object for all his paragraphs, not one per paragraph.
+    assert len({id(speaker) for speaker in speakers[:300]}) == 1
