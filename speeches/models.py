@@ -320,7 +320,11 @@ class Speech(models.Model):
         have a few dozen speakers at most.
         """
         paragraphs = list(self.paragraphs.all())
-        speakers = Speaker.objects.in_bulk({paragraph.speaker_id for paragraph in paragraphs} - {None})
+        # The speech's own list of speakers holds them all as a rule, and pages load it with the speech anyway.
+        speakers = {speaker.pk: speaker for speaker in self.speakers.all()}
+        missing = {paragraph.speaker_id for paragraph in paragraphs} - speakers.keys() - {None}
+        if missing:
+            speakers.update(Speaker.objects.in_bulk(missing))
         field = Paragraph._meta.get_field("speaker")
         for paragraph in paragraphs:
             field.set_cached_value(paragraph, speakers.get(paragraph.speaker_id))

@@ -457,6 +457,10 @@ class SpeechSideBySide(PublishedSpeechView):
 
     template_name = "speeches/speech_side_by_side.html"
 
+    def get_queryset(self):
+        # The translation's speakers too, for its column.
+        return super().get_queryset().prefetch_related("translation__speakers")
+
     def get_object(self, queryset=None):
         speech = super().get_object(queryset)
         if speech.translation is None or not speech.translation.is_published:

@@ -110,13 +110,20 @@ def test_transcript_gives_paragraphs_in_order_with_each_speaker_loaded_once(djan
     speech = make_speech(paragraphs=[("Vladimir Putin", f"Answer {n}.") for n in range(1, 301)], speaker=putin)
     Paragraph.objects.create(speech=speech, position=301, speaker=lukyanov, speaker_label="Lukyanov", text="Thanks.")
     Paragraph.objects.create(speech=speech, position=302, text="(Applause.)", kind=Paragraph.Kind.STAGE)
-    speech = Speech.objects.get(pk=speech.pk)
 
-    with django_assert_num_queries(2):
-        transcript = speech.transcript()
+    # Lukyanov is not on the speech's list yet: he is looked up on his own.
+    fetched = Speech.objects.get(pk=speech.pk)
+    with django_assert_num_queries(3):
+        transcript = fetched.transcript()
         speakers = [paragraph.speaker for paragraph in transcript]
     assert [paragraph.position for paragraph in transcript] == list(range(1, 303))
     assert [paragraph.text for paragraph in transcript[:2]] == ["Answer 1.", "Answer 2."]
     assert speakers == [putin] * 300 + [lukyanov, None]
     # One speaker object for all his paragraphs, not one per paragraph.
     assert len({id(speaker) for speaker in speakers[:300]}) == 1
+
+    # Once listed, the speakers loaded with the speech serve: one query for the paragraphs alone.
+    speech.refresh_speakers()
+    speech = Speech.objects.prefetch_related("speakers").get(pk=speech.pk)
+    with django_assert_num_queries(1):
+        assert [paragraph.speaker for paragraph in speech.transcript()] == speakers
