@@ -2,8 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-VAR := var
+VAR := $(or $(VAR_DIR),var)
 SECRET_FILE := $(VAR)/secret_key
+# Tells the settings that this checkout is set up for a local run: they read the secret key above, so that
+# `python manage.py …` works here with nothing exported.
+LOCAL_MARK := $(VAR)/local-run
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -24,11 +27,11 @@ $(SECRET_FILE):
 	mkdir -p $(VAR)
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-setup: $(BIN)/.installed $(SECRET_FILE)
-	$(MANAGE) migrate --noinput
-	$(MANAGE) loaddata fixtures/demo.json
-	$(MANAGE) rebuild_index
-	$(MANAGE) collectstatic --noinput --verbosity 0
+$(LOCAL_MARK): $(SECRET_FILE)
+	echo "Set up by make for a local run; delete it to make the settings ask for SECRET_KEY." > $@
+
+setup: $(BIN)/.installed $(LOCAL_MARK)
+	$(MANAGE) prepare_archive
 
 run: setup
 ifeq ($(DEBUG),1)

@@ -63,10 +63,18 @@ def envlist(name, default):
 
 DEBUG = envbool("DEBUG", False)
 
+# `make` marks a checkout set up for a local run and keeps its secret key in var/: commands run there need
+# nothing exported. Anywhere else the key comes from the environment, and production refuses to start without it.
+LOCAL_RUN = (VAR_DIR / "local-run").is_file()
+_LOCAL_KEY = VAR_DIR / "secret_key"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and (DEBUG or LOCAL_RUN) and _LOCAL_KEY.is_file():
+    SECRET_KEY = _LOCAL_KEY.read_text().strip()
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (a checkout set up by `make run` finds its own in var/)."
+        )
     SECRET_KEY = "insecure-development-key"
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
@@ -246,8 +254,8 @@ SEARCH_TIME_BUDGET = envseconds("SEARCH_TIME_BUDGET", 5.0)
 # Django's database sessions, refusing a malformed session cookie before it reaches a query.
 SESSION_ENGINE = "speeches.sessions"
 
-# HTTPS defaults to on whenever DEBUG is off; a plain-HTTP local run turns it off explicitly.
-HTTPS = envbool("HTTPS", not DEBUG)
+# HTTPS defaults to on whenever DEBUG is off, except in a checkout set up for a local run over plain HTTP.
+HTTPS = envbool("HTTPS", not DEBUG and not LOCAL_RUN)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.views.generic import TemplateView
 
 from . import page_cache, search_views, views
 from .methods import read_only
@@ -80,6 +81,7 @@ urlpatterns = [
         name="speech_versions",
     ),
     path("settings/", views.reading_settings, name="reading_settings"),
+    path("about/", read_only(TemplateView.as_view(template_name="about.html")), name="about"),
     path("search/", page(search_views.search, "SEARCH_CACHE_TIMEOUT"), name="search"),
     path("search/speakers/", read_only(views.name_suggestions), {"field": "speaker"}, name="speaker_names"),
     path("search/venues/", read_only(views.name_suggestions), {"field": "venue"}, name="venue_names"),

@@ -32,6 +32,7 @@ PAGES = [
     ("speaker", "/speakers/vladimir-putin/"),
     ("venue", "/venues/ufa-republic-of-bashkortostan/"),
     ("view settings", "/settings/"),
+    ("about", "/about/"),
     ("not found", "/no/such/page/"),
     ("search results", "/search/?q=cooperation"),
     ("search for an unknown speaker", "/search/?q=cooperation&speaker=Puti"),

@@ -12,9 +12,13 @@ PRINT_SETTINGS = (
 )
 
 
+# As on a server: no checkout set up for a local run (the one running the tests may be).
+NOWHERE = str(ROOT / "no-such-var-directory")
+
+
 def run_settings(**env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS", "DATABASE_URL"}}
-    clean.update(env, DJANGO_SETTINGS_MODULE="kremlin_archive.settings")
+    clean.update({"VAR_DIR": NOWHERE, **env}, DJANGO_SETTINGS_MODULE="kremlin_archive.settings")
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup();" + PRINT_SETTINGS],
         cwd=ROOT,
@@ -32,7 +36,31 @@ def test_settings_are_strict_when_debug_is_off():
 def test_settings_refuse_to_start_without_secret_key_in_production():
     result = run_settings()
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_a_checkout_set_up_for_a_local_run_finds_its_own_secret_key(tmp_path):
+    (tmp_path / "secret_key").write_text("a-local-key-of-this-checkout\n")
+    (tmp_path / "local-run").write_text("")
+    script = "from django.conf import settings as s; print(s.SECRET_KEY, s.HTTPS, s.SECURE_SSL_REDIRECT)"
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS", "DATABASE_URL"}}
+    clean.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="kremlin_archive.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + script],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+    # Plain HTTP on the loopback address, as `make run` serves it.
+    assert result.stdout.split() == ["a-local-key-of-this-checkout", "False", "False"]
+
+
+def test_a_key_file_without_the_local_run_mark_is_not_used(tmp_path):
+    (tmp_path / "secret_key").write_text("a-key-someone-left-here\n")
+    result = run_settings(VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
 def test_settings_reject_a_malformed_boolean():

@@ -109,8 +109,16 @@ def remove_speeches(ids):
 
 
 def rebuild(progress=None):
-    """Build a fresh index of every published speech aside and swap it in; return the number indexed."""
-    return get_backend().rebuild(progress=progress)
+    """Build a fresh index of every published speech aside and swap it in; return the number indexed.
+
+    The updates queued before it began are done with: a later drain would index those speeches again for nothing.
+    """
+    # Only rows already committed are read here, and the rebuild reads the speeches after them; a row committed
+    # meanwhile stays queued.
+    covered = list(IndexUpdate.objects.values_list("id", flat=True))
+    count = get_backend().rebuild(progress=progress)
+    _delete_queued(covered)
+    return count
 
 
 def check():
@@ -248,15 +256,18 @@ def drain(speech_ids=None):
     index_speeches(drained)
     # Search results and highlights follow the index, which changes only now.
     page_cache.changed(page_cache.LISTINGS, *map(page_cache.speech_tag, drained))
-    ids = [pk for pk, _ in rows]
-    for start in range(0, len(ids), DELETE_BATCH):
-        IndexUpdate.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()
+    _delete_queued([pk for pk, _ in rows])
     current = getattr(_local, "transaction", None)
     if current is not None:
         # Drained inside the transaction that queued them: a later change to these speeches must queue them again.
         for speech_id in drained:
             current.queued.pop(speech_id, None)
     return len(rows)
+
+
+def _delete_queued(ids):
+    for start in range(0, len(ids), DELETE_BATCH):
+        IndexUpdate.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()
 
 
 def drain_when_committed():

@@ -12,7 +12,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--fix", action="store_true", help="Reindex the speeches found out of date.")
+        parser.add_argument(
+            "--fix",
+            action="store_true",
+            help="Reindex the speeches found out of date; build the index when it is missing, empty or unreadable.",
+        )
 
     def handle(self, *args, fix=False, **options):
         try:
@@ -22,6 +26,11 @@ class Command(BaseCommand):
 
     def check_index(self, fix):
         problem = search.unavailable()
+        if problem is not None and fix:
+            self.stdout.write(f"{problem} Building it.")
+            count = search.rebuild()
+            self.stdout.write(f"Built the search index of {count} published speech(es).")
+            return
         if problem is not None:
             raise problem
         try:
