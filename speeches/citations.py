@@ -1,16 +1,21 @@
 """
 Citations of a speech or of one paragraph in APA (7th), Chicago (17th, bibliography), MLA (9th) and BibTeX.
 
+A transcript with a source is cited as its original publisher put it out (site, date, address), and the archive's
+permanent link, down to the paragraph, as where it was read; one without a source is cited from the archive.
 Month names are spelled out here rather than taken from the active locale: a citation style fixes them.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.utils.html import format_html
 
 ARCHIVE_NAME = "Speech archive"
+# The names the source sites publish under, as their pages' titles give them; any other site goes by its host.
+SOURCE_SITES = {"en.kremlin.ru": "President of Russia", "kremlin.ru": "Президент России"}
 
 MONTHS = [
     "January",
@@ -115,12 +120,18 @@ def _bibtex_key(names, speech, paragraph):
     return f"{key}_p{paragraph.position}" if paragraph else key
 
 
+def source_site(url):
+    """The name of the site that published a source address, or "" when there is none."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    return SOURCE_SITES.get(host, host)
+
+
 def _ascii(text):
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def cite(speech, speakers, url, accessed, paragraph=None):
-    """Return the citations of `speech` (or of one of its paragraphs) as it stands at `url`.
+    """Return the citations of `speech` (or of one of its paragraphs) as read at `url`, the archive's address.
 
     `speakers` are the people the citation names as authors; `accessed` is the date the reader consulted it.
     """
@@ -131,57 +142,56 @@ def cite(speech, speakers, url, accessed, paragraph=None):
     venue = plain(speech.venue.name) if speech.venue else ""
     if paragraph:
         url = f"{url}#{paragraph.anchor}"
+    site = source_site(speech.source_url)
+    source = speech.source_url if site else ""
 
     apa_date = f"{date.year}, {MONTHS[date.month - 1]} {date.day}"
     apa_bracket = f"Transcript of {kind.lower()}" + (f", paragraph {paragraph.position}" if paragraph else "")
     apa_accessed = f"{MONTHS[accessed.month - 1]} {accessed.day}, {accessed.year}"
+    if source:
+        apa_where = format_html("{}. {}. Retrieved {}, from {}: {}", site, source, apa_accessed, ARCHIVE_NAME, url)
+    else:
+        apa_where = format_html("{}. Retrieved {}, from {}", ARCHIVE_NAME, apa_accessed, url)
     if names:
         apa = format_html(
-            "{} ({}). <i>{}</i> [{}]. {}. Retrieved {}, from {}",
-            _sentence(_apa_authors(names)),
-            apa_date,
-            title,
-            apa_bracket,
-            ARCHIVE_NAME,
-            apa_accessed,
-            url,
+            "{} ({}). <i>{}</i> [{}]. {}", _sentence(_apa_authors(names)), apa_date, title, apa_bracket, apa_where
         )
     else:
-        apa = format_html(
-            "<i>{}</i> [{}]. ({}). {}. Retrieved {}, from {}",
-            title,
-            apa_bracket,
-            apa_date,
-            ARCHIVE_NAME,
-            apa_accessed,
-            url,
-        )
+        apa = format_html("<i>{}</i> [{}]. ({}). {}", title, apa_bracket, apa_date, apa_where)
 
     chicago_date = f"{MONTHS[date.month - 1]} {date.day}, {date.year}"
     chicago_accessed = f"{MONTHS[accessed.month - 1]} {accessed.day}, {accessed.year}"
     chicago_part = f"par. {paragraph.position}" if paragraph else ""
     chicago_event = ", ".join(part for part in (kind, venue, chicago_date, chicago_part) if part)
+    if source:
+        chicago_where = format_html(
+            "{}. {}. Accessed {}, via {}, {}.", site, source, chicago_accessed, ARCHIVE_NAME, url
+        )
+    else:
+        chicago_where = format_html("{}. Accessed {}. {}.", ARCHIVE_NAME, chicago_accessed, url)
     chicago = format_html(
-        "{}“{}.” {}. {}. Accessed {}. {}.",
+        "{}“{}.” {}. {}",
         f"{_sentence(_chicago_authors(names))} " if names else "",
         title.rstrip("."),
         chicago_event,
-        ARCHIVE_NAME,
-        chicago_accessed,
-        url,
+        chicago_where,
     )
 
     mla_date = f"{date.day} {MLA_MONTHS[date.month - 1]} {date.year}"
     mla_accessed = f"{accessed.day} {MLA_MONTHS[accessed.month - 1]} {accessed.year}"
     mla_part = f", par. {paragraph.position}" if paragraph else ""
+    # The source site is the first container, the archive the second, as MLA has a work found in two places.
+    first, first_url = (site, source) if source else (ARCHIVE_NAME, url)
+    second = format_html(" <i>{}</i>, {}.", ARCHIVE_NAME, url) if source else ""
     mla = format_html(
-        "{}“{}.” <i>{}</i>, {}{}, {}. Accessed {}.",
+        "{}“{}.” <i>{}</i>, {}{}, {}.{} Accessed {}.",
         f"{_sentence(_mla_authors(names))} " if names else "",
         title.rstrip("."),
-        ARCHIVE_NAME,
+        first,
         mla_date,
         mla_part,
-        url,
+        first_url,
+        second,
         mla_accessed,
     )
 
@@ -193,12 +203,15 @@ def cite(speech, speakers, url, accessed, paragraph=None):
         ("year", str(date.year)),
         ("month", None),
         ("howpublished", f"{kind}, {venue}" if venue else kind),
-        ("organization", ARCHIVE_NAME),
-        ("url", url),
+        ("organization", site if source else ARCHIVE_NAME),
+        ("url", source or url),
         ("urldate", accessed.isoformat()),
     ]
-    if paragraph:
-        fields.append(("note", f"Paragraph {paragraph.position}"))
+    notes = [f"Paragraph {paragraph.position}"] if paragraph else []
+    if source:
+        notes.append(f"Read in {ARCHIVE_NAME}: {url}")
+    if notes:
+        fields.append(("note", ". ".join(notes)))
     lines = [f"@misc{{{_bibtex_key(names, speech, paragraph)},"]
     for field, value in fields:
         if field == "month":

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 CSS = Path(__file__).resolve().parents[1] / "static" / "css" / "archive.css"
 ACCESSED = datetime.date(2026, 11, 27)
 URL = "https://archive.example/speeches/2023/06/28/video-address/"
+SOURCE = "http://en.kremlin.ru/events/president/news/71522"
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def forum():
         kind=Speech.Kind.ADDRESS,
         venue=make_venue("Ufa"),
         slug="video-address",
+        source_url=SOURCE,
         paragraphs=[("President of Russia Vladimir Putin", "Friends,"), "I am happy to welcome the participants."],
         speaker=putin,
     )
@@ -34,19 +36,20 @@ def texts(speech, speakers, paragraph=None):
     return {c.style: str(c.text) for c in citations.cite(speech, speakers, URL, ACCESSED, paragraph=paragraph)}
 
 
-def test_citations_of_a_speech(forum):
+def test_citations_of_a_speech_name_its_source_and_the_archive_where_it_was_read(forum):
     cited = texts(forum, [Speaker.objects.get()])
     title = "Video address to the final session of the 10th Forum of Russian and Belarusian Regions"
     assert cited["APA"] == (
-        f"Putin, V. (2023, June 28). <i>{title}</i> [Transcript of address]. Speech archive."
-        f" Retrieved November 27, 2026, from {URL}"
+        f"Putin, V. (2023, June 28). <i>{title}</i> [Transcript of address]. President of Russia. {SOURCE}."
+        f" Retrieved November 27, 2026, from Speech archive: {URL}"
     )
     assert cited["Chicago"] == (
-        f"Putin, Vladimir. “{title}.” Address, Ufa, June 28, 2023. Speech archive. Accessed November 27, 2026. {URL}."
+        f"Putin, Vladimir. “{title}.” Address, Ufa, June 28, 2023. President of Russia. {SOURCE}."
+        f" Accessed November 27, 2026, via Speech archive, {URL}."
     )
-    assert (
-        cited["MLA"]
-        == f"Putin, Vladimir. “{title}.” <i>Speech archive</i>, 28 June 2023, {URL}. Accessed 27 Nov. 2026."
+    assert cited["MLA"] == (
+        f"Putin, Vladimir. “{title}.” <i>President of Russia</i>, 28 June 2023, {SOURCE}."
+        f" <i>Speech archive</i>, {URL}. Accessed 27 Nov. 2026."
     )
     assert cited["BibTeX"] == (
         "@misc{putin2023video,\n"
@@ -55,9 +58,10 @@ def test_citations_of_a_speech(forum):
         "  year = {2023},\n"
         "  month = jun,\n"
         "  howpublished = {Address, Ufa},\n"
-        "  organization = {Speech archive},\n"
-        f"  url = {{{URL}}},\n"
-        "  urldate = {2026-11-27}\n"
+        "  organization = {President of Russia},\n"
+        f"  url = {{{SOURCE}}},\n"
+        "  urldate = {2026-11-27},\n"
+        f"  note = {{Read in Speech archive: {URL}}}\n"
         "}"
     )
 
@@ -69,29 +73,64 @@ def test_citations_of_one_paragraph_name_its_speaker_and_link_its_anchor(forum):
     title = "Video address to the final session of the 10th Forum of Russian and Belarusian Regions"
     assert cited["APA"] == (
         f"Putin, V., &amp; Lukyanov, F. (2023, June 28). <i>{title}</i> [Transcript of address, paragraph 2]."
-        f" Speech archive. Retrieved November 27, 2026, from {URL}#p2"
+        f" President of Russia. {SOURCE}. Retrieved November 27, 2026, from Speech archive: {URL}#p2"
     )
     assert cited["Chicago"] == (
-        f"Putin, Vladimir, and Fyodor Lukyanov. “{title}.” Address, Ufa, June 28, 2023, par. 2. Speech archive."
+        f"Putin, Vladimir, and Fyodor Lukyanov. “{title}.” Address, Ufa, June 28, 2023, par. 2. President of Russia."
+        f" {SOURCE}. Accessed November 27, 2026, via Speech archive, {URL}#p2."
+    )
+    assert cited["MLA"] == (
+        f"Putin, Vladimir, and Fyodor Lukyanov. “{title}.” <i>President of Russia</i>, 28 June 2023, par. 2,"
+        f" {SOURCE}. <i>Speech archive</i>, {URL}#p2. Accessed 27 Nov. 2026."
+    )
+    assert cited["BibTeX"].startswith("@misc{putin2023video_p2,\n  author = {Putin, Vladimir and Lukyanov, Fyodor},")
+    assert f"  url = {{{SOURCE}}},\n" in cited["BibTeX"]
+    assert cited["BibTeX"].endswith(f"  note = {{Paragraph 2. Read in Speech archive: {URL}\\#p2}}\n}}")
+
+
+def test_citations_of_a_speech_without_a_source_cite_the_archive(forum):
+    forum.source_url = ""
+    cited = texts(forum, [Speaker.objects.get()], paragraph=Paragraph(position=2, text="x"))
+    title = "Video address to the final session of the 10th Forum of Russian and Belarusian Regions"
+    assert cited["APA"] == (
+        f"Putin, V. (2023, June 28). <i>{title}</i> [Transcript of address, paragraph 2]. Speech archive."
+        f" Retrieved November 27, 2026, from {URL}#p2"
+    )
+    assert cited["Chicago"] == (
+        f"Putin, Vladimir. “{title}.” Address, Ufa, June 28, 2023, par. 2. Speech archive."
         f" Accessed November 27, 2026. {URL}#p2."
     )
     assert cited["MLA"] == (
-        f"Putin, Vladimir, and Fyodor Lukyanov. “{title}.” <i>Speech archive</i>, 28 June 2023, par. 2, {URL}#p2."
-        " Accessed 27 Nov. 2026."
+        f"Putin, Vladimir. “{title}.” <i>Speech archive</i>, 28 June 2023, par. 2, {URL}#p2. Accessed 27 Nov. 2026."
     )
-    assert cited["BibTeX"].startswith("@misc{putin2023video_p2,\n  author = {Putin, Vladimir and Lukyanov, Fyodor},")
+    assert "  organization = {Speech archive},\n" in cited["BibTeX"]
     assert f"  url = {{{URL}#p2}},\n" in cited["BibTeX"]
     assert cited["BibTeX"].endswith("  note = {Paragraph 2}\n}")
+
+
+@pytest.mark.parametrize(
+    "source, site",
+    [
+        ("http://en.kremlin.ru/events/president/news/17976", "President of Russia"),
+        ("http://kremlin.ru/events/president/news/76862", "Президент России"),
+        ("https://www.example.org/speeches/1", "example.org"),
+    ],
+)
+def test_citations_name_the_site_that_published_the_source(forum, source, site):
+    forum.source_url = source
+    cited = texts(forum, [Speaker.objects.get()])
+    assert f"[Transcript of address]. {site}. {source}. Retrieved" in cited["APA"]
+    assert f"<i>{site}</i>, 28 June 2023, {source}." in cited["MLA"]
 
 
 def test_citations_without_a_known_speaker_start_with_the_title():
     speech = make_speech("Statement on 50% & more_{x}", datetime.date(2024, 3, 1), kind=Speech.Kind.STATEMENT)
     cited = texts(speech, [])
     assert cited["APA"].startswith(
-        "<i>Statement on 50% &amp; more_{x}</i> [Transcript of statement]. (2024, March 1). Speech archive."
+        "<i>Statement on 50% &amp; more_{x}</i> [Transcript of statement]. (2024, March 1). President of Russia."
     )
     assert cited["Chicago"].startswith("“Statement on 50% &amp; more_{x}.” Statement, March 1, 2024.")
-    assert cited["MLA"].startswith("“Statement on 50% &amp; more_{x}.” <i>Speech archive</i>, 1 Mar. 2024,")
+    assert cited["MLA"].startswith("“Statement on 50% &amp; more_{x}.” <i>President of Russia</i>, 1 Mar. 2024,")
     assert "  title = {Statement on 50\\% \\& more\\_\\{x\\}},\n" in cited["BibTeX"]
     assert cited["BibTeX"].startswith("@misc{speech2024statement,")
 
@@ -124,7 +163,8 @@ def test_cite_page_for_one_paragraph_quotes_it_and_cites_its_anchor(client, foru
     assert response.status_code == 200
     assert '<h1>Cite paragraph 2 of “<span lang="en">Video address to' in html
     assert "<p>I am happy to welcome the participants.</p>" in html
-    assert "[Transcript of address, paragraph 2]. Speech archive." in html
+    assert f"[Transcript of address, paragraph 2]. President of Russia. {SOURCE}. Retrieved" in html
+    assert "from Speech archive: http://testserver/speeches/2023/06/28/video-address/#p2" in html
     assert 'Permanent address: <a href="http://testserver/speeches/2023/06/28/video-address/#p2">' in html
     assert '<a href="/speeches/2023/06/28/video-address/#p2">Back to the address, paragraph 2</a>' in html
 
