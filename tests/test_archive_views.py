@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -141,3 +142,28 @@ def test_list_pages_query_count_does_not_grow(client, url):
         make_speech(f"More {n}", datetime.date(2023, 6, 28), speaker=putin, venue=other)
     assert _queries_for(client, url) == few
     assert few <= 8
+
+
+def test_lists_link_each_address_to_its_day_venue_and_speakers(client, archive):
+    html = client.get("/speeches/2023/06/").content.decode()
+    assert (
+        '<a href="/speeches/2023/06/28/"><time datetime="2023-06-28T12:00">28 June 2023, 12:00</time></a>\n'
+        '      · Speech · <a href="/venues/the-kremlin-moscow/">The Kremlin, Moscow</a>\n'
+        '       · <a href="/speakers/vladimir-putin/">Vladimir Putin</a>'
+    ) in html
+
+
+def test_pages_are_numbered_with_the_first_the_last_and_two_either_side(client, monkeypatch):
+    monkeypatch.setattr("speeches.views.SPEECHES_PER_PAGE", 2)
+    venue = make_venue()
+    for day in range(1, 22):
+        make_speech(f"Meeting {day:02d}", datetime.date(2023, 5, day), venue=venue)
+    html = client.get(venue.get_absolute_url(), {"page": 6}).content.decode()
+    start = html.index('<nav class="pagination"')
+    pages = html[start : html.index("</nav>", start)]
+    assert "<p>Page 6 of 11</p>" in pages
+    links = re.findall(r'<li(?: aria-hidden="true")?>(?:<a [^>]*page=(\d+)"[^>]*>([^<]+)</a>|(…))</li>', pages)
+    shown = [text or gap for _, text, gap in links]
+    assert shown == ["Previous page", "1", "…", "4", "5", "6", "7", "8", "…", "11", "Next page"]
+    assert '<a href="?page=6" aria-current="page" aria-label="Page 6, this page">6</a>' in pages
+    assert '<a rel="prev" href="?page=5">Previous page</a>' in pages
