@@ -107,3 +107,25 @@ class NameSuggestionForm(forms.Form):
             "max_length": "A name is at most %(limit_value)d characters long.",
         },
     )
+
+
+class NameIndexForm(forms.Form):
+    """How the list of all speakers or all venues is shown: its order, and the letter names begin with."""
+
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("name", "By name"), ("addresses", "By number of addresses")],
+        error_messages={"invalid_choice": "“%(value)s” is not a way to sort this list: choose by name or by number."},
+    )
+    letter = forms.CharField(
+        required=False,
+        max_length=1,
+        error_messages={"max_length": "Choose one letter, as in the list of letters."},
+    )
+    page = forms.CharField(required=False)
+
+    def clean_letter(self):
+        letter = self.cleaned_data["letter"]
+        if letter and not letter.isalpha():
+            raise forms.ValidationError("Choose one letter, as in the list of letters.", code="letter")
+        return letter.upper()

@@ -85,6 +85,8 @@ urlpatterns = [
     path("search/", page(search_views.search, "SEARCH_CACHE_TIMEOUT"), name="search"),
     path("search/speakers/", read_only(views.name_suggestions), {"field": "speaker"}, name="speaker_names"),
     path("search/venues/", read_only(views.name_suggestions), {"field": "venue"}, name="venue_names"),
+    path("speakers/", page(views.speaker_index), name="speaker_index"),
     path("speakers/<name:slug>/", page(views.speaker_detail), name="speaker_detail"),
+    path("venues/", page(views.venue_index), name="venue_index"),
     path("venues/<name:slug>/", page(views.venue_detail), name="venue_detail"),
 ]

@@ -22,7 +22,7 @@ from django.views.generic import dates
 from . import citations, curation, diffs, history, page_cache, reading
 from . import search as search_index
 from .filters import SpeechFilter
-from .forms import CiteForm, NameSuggestionForm, ReadingSettingsForm
+from .forms import CiteForm, NameIndexForm, NameSuggestionForm, ReadingSettingsForm
 from .models import (
     CHRONOLOGICAL,
     CHRONOLOGICAL_DESC,
@@ -36,6 +36,7 @@ from .models import (
 from .search_views import related_speeches, speech_highlights
 
 SPEECHES_PER_PAGE = 50
+NAMES_PER_PAGE = 100
 
 logger = logging.getLogger(__name__)
 
@@ -278,6 +279,67 @@ def name_suggestions(request, field):
         return JsonResponse({"error": " ".join(form.errors["q"])}, status=400)
     names = SpeechFilter.base_filters[field].extra["names"]
     return JsonResponse({"q": form.cleaned_data["q"], "names": names.suggest(form.cleaned_data["q"])})
+
+
+def speaker_index(request):
+    """Everyone who speaks in a published address, by family name or by number of addresses."""
+    return _name_index(request, Speaker, "speeches/speaker_index.html", by=_family_name)
+
+
+def venue_index(request):
+    """Every place a published address was given, by name or by number of addresses."""
+    return _name_index(request, Venue, "speeches/venue_index.html", by=lambda venue: venue.name)
+
+
+def _family_name(speaker):
+    # People are listed as a reference book lists them: by the last word of the name, which in the archive's
+    # names, English or Russian, is the family name.
+    words = speaker.name.split()
+    return " ".join(words[-1:] + words[:-1])
+
+
+def _name_index(request, model, template, by):
+    page_cache.depends_on(request, page_cache.LISTINGS)
+    form = NameIndexForm(request.GET)
+    if not form.is_valid():
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        return render(request, template, {"form": form, "errors": errors}, status=400)
+    published = Count("speeches", filter=Q(speeches__status=Speech.Status.PUBLISHED))
+    # A thousand names or so: sorted and grouped here, where every script's letters compare as people expect.
+    entries = list(model.objects.annotate(addresses=published).filter(addresses__gt=0))
+    for entry in entries:
+        entry.sort_name = by(entry)
+        entry.initial = entry.sort_name[:1].upper()
+    letters = sorted({entry.initial for entry in entries if entry.initial.isalpha()})
+    letter, sort = form.cleaned_data["letter"], form.cleaned_data["sort"] or "name"
+    shown = [entry for entry in entries if entry.initial == letter] if letter else entries
+    shown.sort(key=lambda entry: entry.sort_name.casefold())
+    if sort == "addresses":
+        shown.sort(key=lambda entry: entry.addresses, reverse=True)  # stable: names in order within a count
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "total": len(entries),
+            "letter": letter,
+            "sort": sort,
+            "letter_groups": _by_script(letters),
+            "page_obj": Paginator(shown, NAMES_PER_PAGE).get_page(form.cleaned_data["page"]),
+            "page_query": query.urlencode(),
+        },
+    )
+
+
+def _by_script(letters):
+    """The letters in rows: Latin, Cyrillic, then any other."""
+    rows = {"Latin": [], "Cyrillic": [], "Other": []}
+    for letter in letters:
+        script = "Latin" if "A" <= letter <= "Z" else "Cyrillic" if "\u0400" <= letter <= "\u04ff" else "Other"
+        rows[script].append(letter)
+    return [(script, row) for script, row in rows.items() if row]
 
 
 def venue_detail(request, slug):

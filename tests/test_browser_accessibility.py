@@ -33,6 +33,8 @@ PAGES = [
     ("venue", "/venues/ufa-republic-of-bashkortostan/"),
     ("view settings", "/settings/"),
     ("about", "/about/"),
+    ("speakers", "/speakers/"),
+    ("venues by number of addresses", "/venues/?sort=addresses"),
     ("not found", "/no/such/page/"),
     ("search results", "/search/?q=cooperation"),
     ("search for an unknown speaker", "/search/?q=cooperation&speaker=Puti"),
