@@ -7,7 +7,7 @@ import sys
 
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,6 +52,19 @@ def speech_counts_by_day(queryset, year, month):
     return {row["date"]: row["n"] for row in rows}
 
 
+def calendar_moves(published, month):
+    """Where the calendar of `month` leads: the nearest months and years either side that have addresses."""
+    following_month = (month + datetime.timedelta(days=31)).replace(day=1)
+    year_start, next_year_start = month.replace(month=1), datetime.date(month.year + 1, 1, 1)
+    days = published.aggregate(
+        previous_month=Max("date", filter=Q(date__lt=month)),
+        next_month=Min("date", filter=Q(date__gte=following_month)),
+        previous_year=Max("date", filter=Q(date__lt=year_start)),
+        next_year=Min("date", filter=Q(date__gte=next_year_start)),
+    )
+    return {name: day.replace(day=1) if day else None for name, day in days.items()}
+
+
 def home(request):
     page_cache.depends_on(request, page_cache.LISTINGS)
     published = Speech.objects.published()
@@ -59,10 +72,11 @@ def home(request):
     context = {"latest": latest}
     if latest:
         newest = latest[0].date
-        context["calendar_month"] = datetime.date(newest.year, newest.month, 1)
+        month = context["calendar_month"] = datetime.date(newest.year, newest.month, 1)
         context["calendar_weeks"] = month_calendar(
             newest.year, newest.month, speech_counts_by_day(published, newest.year, newest.month)
         )
+        context["calendar_moves"] = calendar_moves(published, month)
     return render(request, "speeches/home.html", context)
 
 
@@ -97,9 +111,8 @@ class SpeechArchiveIndex(SpeechArchiveMixin, dates.ArchiveIndexView):
 
 
 class SpeechYearArchive(SpeechArchiveMixin, dates.YearArchiveView):
-    # A year page lists its months, not its speeches: nothing to paginate.
-    make_object_list = False
-    paginate_by = None
+    # The year's months with their counts, then its addresses, newest first, under their months.
+    make_object_list = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -117,12 +130,22 @@ class SpeechYearArchive(SpeechArchiveMixin, dates.YearArchiveView):
 
 
 class SpeechMonthArchive(SpeechArchiveMixin, dates.MonthArchiveView):
+    # The calendar's links lead to the months around (calendar_moves, one query for all four): the view's own
+    # neighbouring months would cost two queries each and go unused.
+    def get_previous_month(self, date):
+        return None
+
+    def get_next_month(self, date):
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         month = context["month"]
+        published = Speech.objects.published()
         context["calendar_weeks"] = month_calendar(
-            month.year, month.month, speech_counts_by_day(Speech.objects.published(), month.year, month.month)
+            month.year, month.month, speech_counts_by_day(published, month.year, month.month)
         )
+        context["calendar_moves"] = calendar_moves(published, month)
         return context
 
 

@@ -69,8 +69,36 @@ def test_month_archive_lists_speeches_and_calendar(client, archive):
     html = response.content.decode()
     assert 'aria-label="28 June 2023: 2 addresses"' in html
     assert 'aria-label="2 June 2023: 1 address"' in html
-    assert response.context["previous_month"] == datetime.date(2023, 3, 1)
-    assert response.context["next_month"] is None
+    assert response.context["calendar_moves"] == {
+        "previous_month": datetime.date(2023, 3, 1),
+        "next_month": None,
+        "previous_year": datetime.date(2017, 10, 1),
+        "next_year": None,
+    }
+    assert '<a rel="prev" href="/speeches/2023/03/">‹ March 2023</a>' in html
+    assert '<a href="/speeches/2017/">« 2017</a>' in html
+    assert 'rel="next"' not in html
+
+
+def test_home_calendar_moves_to_the_nearest_months_and_years_with_addresses(client, archive):
+    make_speech("New Year greeting", datetime.date(2024, 12, 31))
+    make_speech("Spring of 2026", datetime.date(2026, 4, 1))
+    html = client.get("/").content.decode()
+    nav = html[html.index('<nav class="calendar-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    # The calendar shows April 2026; March 2026 to January 2025 have nothing, nor has 2025.
+    assert re.findall(r'href="([^"]+)">([^<]+)</a>', nav) == [
+        ("/speeches/2024/", "« 2024"),
+        ("/speeches/2024/12/", "‹ December 2024"),
+    ]
+
+
+def test_year_page_lists_its_addresses_under_their_months(client, archive):
+    html = client.get("/speeches/2023/").content.decode()
+    june, march = html.index('<h2 id="month-6">'), html.index('<h2 id="month-3">')
+    assert june < html.index("Evening meeting") < html.index("Early June") < march < html.index("Spring address")
+    assert '<h2 id="month-6"><a href="/speeches/2023/06/">June</a></h2>' in html
+    assert "Secret draft" not in html
 
 
 def test_day_archive_lists_published_speeches_of_the_day(client, archive):
