@@ -71,6 +71,11 @@ urlpatterns = [
         name="speech_cite",
     ),
     path(
+        "speeches/<yyyy:year>/<dd:month>/<dd:day>/<name:slug>/paragraph/",
+        page(views.SpeechParagraph.as_view()),
+        name="speech_paragraph",
+    ),
+    path(
         "speeches/<yyyy:year>/<dd:month>/<dd:day>/<name:slug>/side-by-side/",
         page(views.SpeechSideBySide.as_view()),
         name="speech_side_by_side",

@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.generic import dates
 
-from . import citations, curation, diffs, history, page_cache, reading
+from . import citations, contents, curation, diffs, history, page_cache, reading
 from . import search as search_index
 from .filters import SpeechFilter
 from .forms import CiteForm, NameIndexForm, NameSuggestionForm, ReadingSettingsForm
@@ -210,6 +210,9 @@ class SpeechDetail(PublishedSpeechView):
         for paragraph in paragraphs:
             paragraph.highlighted = highlights.get(paragraph.position)
         context["paragraphs"] = paragraphs
+        context["long_transcript"] = len(paragraphs) >= contents.LONG
+        context["contents"] = contents.contents(paragraphs)
+        context["voices"] = contents.voices(paragraphs)
         context["highlighted_query"] = self.request.GET.get("q", "") if highlights else ""
         context["related_speeches"] = related_speeches(speech)
         neighbours = Speech.objects.published().only("title", "slug", "date", "time")
@@ -493,6 +496,30 @@ class SpeechCite(PublishedSpeechView):
         context["paragraph"] = paragraph
         context["citations"] = citations.cite(speech, speakers, url, accessed, paragraph=paragraph)
         return self.render_to_response(context)
+
+
+class SpeechParagraph(PublishedSpeechView):
+    """ "Go to paragraph N" of a long transcript, without script: a redirect to the paragraph's anchor."""
+
+    template_name = "speeches/speech_paragraph.html"
+
+    def get(self, request, *args, **kwargs):
+        speech = self.object = self.get_object()
+        shows_speech(request, speech)
+        form = CiteForm(request.GET)
+        count = speech.paragraphs.count()
+        context = self.get_context_data(object=speech, form=form, count=count)
+        if not form.is_valid():
+            return self.render_to_response(context, status=400)
+        position = form.cleaned_data["p"]
+        if position is None or position > count:
+            context["error"] = (
+                f"This address has no paragraph {position}; its paragraphs are numbered 1 to {count}."
+                if position
+                else f"Give the number of a paragraph, from 1 to {count}."
+            )
+            return self.render_to_response(context, status=404 if position else 400)
+        return HttpResponseRedirect(f"{speech.get_absolute_url()}#p{position}")
 
 
 class SpeechVersions(PublishedSpeechView):

@@ -29,14 +29,13 @@ def fetch(url):
 
 
 class Start:
-    """One `make run`: what it printed, and the seconds it took until the archive answered."""
+    """One `make run`, until the archive answers: what it printed."""
 
     def __init__(self, var_dir, port, log):
         # The embedded default, as on a new machine: none of the test run's own database or key.
         env = {name: value for name, value in os.environ.items() if name not in {"DATABASE_URL", "SECRET_KEY"}}
         env.update(VAR_DIR=str(var_dir), PORT=str(port), HTTPS="0")
         self.log = log
-        started = time.monotonic()
         with open(log, "w") as output:
             self.process = subprocess.Popen(
                 ["make", "run"], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
@@ -46,7 +45,6 @@ class Start:
         except BaseException:
             self.stop()
             raise
-        self.seconds = time.monotonic() - started
 
     def _wait(self, url, limit=600):
         deadline = time.monotonic() + limit
@@ -118,7 +116,7 @@ def test_make_run_twice_keeps_an_editors_change_and_starts_quickly_the_second_ti
         second.stop()
     printed = second.printed()
     assert "The archive holds speeches already: nothing loaded." in printed
+    # What makes the second start quick: nothing imported, nothing rebuilt, the index found up to date.
     assert "Building it." not in printed
+    assert "Drained 0 queued index update(s).\nThe search index is up to date." in printed
     assert manage(var_dir, "from speeches.models import Speech; print(Speech.objects.count())") == "241"
-    # Loose: a start that imports or rebuilds again takes half a minute and more.
-    assert second.seconds < 20, f"the second start took {second.seconds:.1f} s"
