@@ -16,11 +16,12 @@ PRINT_SETTINGS = (
 NOWHERE = str(ROOT / "no-such-var-directory")
 
 
-def run_settings(**env):
+def run_settings(script=PRINT_SETTINGS, **env):
+    """Load the settings in a new process with these variables alone, and run a line of Python with them."""
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS", "DATABASE_URL"}}
     clean.update({"VAR_DIR": NOWHERE, **env}, DJANGO_SETTINGS_MODULE="kremlin_archive.settings")
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup();" + PRINT_SETTINGS],
+        [sys.executable, "-c", "import django; django.setup();" + script],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -43,15 +44,7 @@ def test_a_checkout_set_up_for_a_local_run_finds_its_own_secret_key(tmp_path):
     (tmp_path / "secret_key").write_text("a-local-key-of-this-checkout\n")
     (tmp_path / "local-run").write_text("")
     script = "from django.conf import settings as s; print(s.SECRET_KEY, s.HTTPS, s.SECURE_SSL_REDIRECT)"
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS", "DATABASE_URL"}}
-    clean.update(VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="kremlin_archive.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup();" + script],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-    )
+    result = run_settings(script, VAR_DIR=str(tmp_path))
     # Plain HTTP on the loopback address, as `make run` serves it.
     assert result.stdout.split() == ["a-local-key-of-this-checkout", "False", "False"]
 
@@ -111,18 +104,7 @@ def test_deployment_check_finds_nothing_in_the_production_settings(tmp_path):
 
 def test_database_connections_time_out_in_seconds():
     script = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS", "DATABASE_URL"}}
-    clean.update(
-        DJANGO_SETTINGS_MODULE="kremlin_archive.settings",
-        SECRET_KEY="x",
-        DATABASE_URL="postgres://root@127.0.0.1:5432/archive",
-        DB_STATEMENT_TIMEOUT="7.5",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup();" + script],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
+    result = run_settings(
+        script, SECRET_KEY="x", DATABASE_URL="postgres://root@127.0.0.1:5432/archive", DB_STATEMENT_TIMEOUT="7.5"
     )
     assert result.stdout.strip() == "{'connect_timeout': 3, 'options': '-c statement_timeout=7500'}"
