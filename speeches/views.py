@@ -3,6 +3,7 @@ import collections
 import datetime
 import itertools
 import logging
+import re
 import sys
 
 from django.core.paginator import Paginator
@@ -319,8 +320,8 @@ def venue_index(request):
 
 def _family_name(speaker):
     # People are listed as a reference book lists them: by the last word of the name, which in the archive's
-    # names, English or Russian, is the family name.
-    words = speaker.name.split()
+    # names, English or Russian, is the family name; "М.Кузнецов", as Russian transcripts write it, too.
+    words = re.split(r"[\s.]+", speaker.name.strip(" ."))
     return " ".join(words[-1:] + words[:-1])
 
 
