@@ -61,14 +61,13 @@ def voices(paragraphs):
     ]
 
 
-def contents(paragraphs):
-    """The entries of a long transcript's contents; none for a short one."""
+def contents(paragraphs, speaking):
+    """The entries of a long transcript's contents, `speaking` being its voices; none for a short one."""
     if len(paragraphs) < LONG:
         return []
     headings = [paragraph for paragraph in paragraphs if paragraph.kind == Paragraph.Kind.HEADING]
     if headings:
         return [Entry(paragraph.position, "", paragraph.text) for paragraph in headings]
-    speaking = voices(paragraphs)
     if len(speaking) < 2:
         return []
     main = speaking[0].key

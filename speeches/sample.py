@@ -20,10 +20,6 @@ from .models import Speech
 
 SAMPLE_FILE = "sample.jsonl"
 DEMO_FIXTURE = "demo.json"
-CREDIT = (
-    "Transcripts from kremlin.ru (the Presidential Executive Office of Russia), used under the Creative Commons "
-    "Attribution 4.0 International licence; each address links to its original page."
-)
 
 
 def read_transcripts(folder):

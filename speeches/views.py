@@ -212,8 +212,12 @@ class SpeechDetail(PublishedSpeechView):
             paragraph.highlighted = highlights.get(paragraph.position)
         context["paragraphs"] = paragraphs
         context["long_transcript"] = len(paragraphs) >= contents.LONG
-        context["contents"] = contents.contents(paragraphs)
-        context["voices"] = contents.voices(paragraphs)
+        speaking = contents.voices(paragraphs)
+        context["contents"] = contents.contents(paragraphs, speaking)
+        context["voices"], context["more_voices"] = (
+            speaking[: contents.NAMED_SPEAKERS],
+            speaking[contents.NAMED_SPEAKERS :],
+        )
         context["highlighted_query"] = self.request.GET.get("q", "") if highlights else ""
         context["related_speeches"] = related_speeches(speech)
         neighbours = Speech.objects.published().only("title", "slug", "date", "time")
@@ -490,13 +494,16 @@ class SpeechCite(PublishedSpeechView):
             return self.render_to_response(context)
         paragraph = speech.paragraphs.select_related("speaker").filter(position=position).first()
         if paragraph is None:
-            count = speech.paragraphs.count()
-            context["error"] = f"This address has no paragraph {position}; its paragraphs are numbered 1 to {count}."
+            context["error"] = no_paragraph(position, speech.paragraphs.count())
             return self.render_to_response(context, status=404)
         speakers = [paragraph.speaker] if paragraph.speaker else speakers_in_order_of_appearance(speech)
         context["paragraph"] = paragraph
         context["citations"] = citations.cite(speech, speakers, url, accessed, paragraph=paragraph)
         return self.render_to_response(context)
+
+
+def no_paragraph(position, count):
+    return f"This address has no paragraph {position}; its paragraphs are numbered 1 to {count}."
 
 
 class SpeechParagraph(PublishedSpeechView):
@@ -515,9 +522,7 @@ class SpeechParagraph(PublishedSpeechView):
         position = form.cleaned_data["p"]
         if position is None or position > count:
             context["error"] = (
-                f"This address has no paragraph {position}; its paragraphs are numbered 1 to {count}."
-                if position
-                else f"Give the number of a paragraph, from 1 to {count}."
+                no_paragraph(position, count) if position else f"Give the number of a paragraph, from 1 to {count}."
             )
             return self.render_to_response(context, status=404 if position else 400)
         return HttpResponseRedirect(f"{speech.get_absolute_url()}#p{position}")
