@@ -441,6 +441,28 @@ class PendingRevision(models.Model):
         return f"{self.speech.get_absolute_url()}?revision={self.pk}"
 
 
+class SimilarSpeech(models.Model):
+    """An address that a speech's page suggests under "More like this", in order of likeness.
+
+    Found by the search index when the speech is indexed, not on every visit: on the longest transcripts that
+    search takes longer than the rest of the page.
+    """
+
+    speech = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="similar_speeches")
+    similar = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="suggested_with")
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["speech", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["speech", "rank"], name="similar_speech_rank_unique"),
+            models.UniqueConstraint(fields=["speech", "similar"], name="similar_speech_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.similar_id} is like {self.speech_id} (#{self.rank})"
+
+
 class IndexUpdate(models.Model):
     """A speech whose search index entry must be brought up to date.
 

@@ -156,13 +156,3 @@ def speech_highlights(request, speech, paragraphs):
     except Exception:  # the transcript is still worth reading without highlights
         logger.exception("Could not highlight speech %s", speech.pk)
         return {}
-
-
-def related_speeches(speech):
-    try:
-        return search_index.more_like(speech)
-    except (IndexUnavailable, SearchTimeout):
-        return []  # the page is complete without suggestions, and the search page says why they are missing
-    except Exception:  # the page is complete without suggestions
-        logger.exception("Could not find speeches like %s", speech.pk)
-        return []

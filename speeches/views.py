@@ -34,7 +34,7 @@ from .models import (
     Venue,
     VenueRedirect,
 )
-from .search_views import related_speeches, speech_highlights
+from .search_views import speech_highlights
 
 SPEECHES_PER_PAGE = 50
 NAMES_PER_PAGE = 100
@@ -219,7 +219,7 @@ class SpeechDetail(PublishedSpeechView):
             speaking[contents.NAMED_SPEAKERS :],
         )
         context["highlighted_query"] = self.request.GET.get("q", "") if highlights else ""
-        context["related_speeches"] = related_speeches(speech)
+        context["related_speeches"] = search_index.more_like(speech)
         neighbours = Speech.objects.published().only("title", "slug", "date", "time")
         context["previous_speech"] = neighbours.filter(_earlier_than(speech)).order_by(*CHRONOLOGICAL_DESC).first()
         context["next_speech"] = neighbours.filter(_later_than(speech)).order_by(*CHRONOLOGICAL).first()

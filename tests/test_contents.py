@@ -77,6 +77,20 @@ def test_a_long_transcript_with_headings_lists_them(client):
     assert '<p class="to-top"><a href="#content">Back to the top</a></p>' in html
 
 
+def test_contents_entries_print_their_words_as_text(client):
+    speech = make_speech("Address", paragraphs=[f"Paragraph {n}." for n in range(1, 46)])
+    Paragraph.objects.filter(speech=speech, position=3).update(kind=Paragraph.Kind.HEADING, text="<b>Tax</b> & <i>")
+    html = client.get(speech.get_absolute_url()).content.decode()
+    assert '<li><a href="#p3" lang="en">&lt;b&gt;Tax&lt;/b&gt; &amp; &lt;i&gt;</a></li>' in html
+    caller = make_speech(
+        "Questions", paragraphs=[("Vladimir Putin", f"Answer {n}.") for n in range(1, 46)], speaker=make_speaker()
+    )
+    turn = Paragraph.objects.filter(speech=caller, position=7)
+    turn.update(speaker=None, speaker_label="<Caller>", text="Why <now>?")
+    html = client.get(caller.get_absolute_url()).content.decode()
+    assert '<li><a href="#p7" lang="en"><b>&lt;Caller&gt;:</b> Why &lt;now&gt;?</a></li>' in html
+
+
 def test_a_short_transcript_has_no_contents_nor_paragraph_finder(client):
     speech = make_speech("Greeting", paragraphs=[f"Paragraph {n}." for n in range(1, 11)])
     html = client.get(speech.get_absolute_url()).content.decode()

@@ -1,6 +1,7 @@
 """Search behaviour, the same on every backend: the PostgreSQL variant runs where the test database is PostgreSQL."""
 
 import datetime
+import io
 import re
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from speeches import search
-from speeches.models import IndexUpdate, Paragraph, SpeakerAlias, Speech
+from speeches.models import IndexUpdate, Paragraph, SimilarSpeech, SpeakerAlias, Speech
 from speeches.search import SearchParams, bulk_indexing, parse_query
 from tests.factories import make_speaker, make_speech, make_venue
 
@@ -595,6 +596,84 @@ def test_speech_page_offers_more_like_this(client, backend, indexed):
     related = re.search(r'<aside class="related".*?</aside>', html, re.S).group(0)
     assert "More gas" in related
     assert "Football" not in related
+
+
+def related_titles(client, speech):
+    html = client.get(speech.get_absolute_url()).content.decode()
+    related = re.search(r'<aside class="related".*?</aside>', html, re.S)
+    return re.findall(r'<a href="/speeches/[^"]+">([^<]+)</a>', related.group(0)) if related else []
+
+
+def day(n):
+    return datetime.date(2023, 6, n)
+
+
+def test_an_address_indexed_later_is_suggested_under_the_earlier_ones_it_resembles(client, backend, indexed):
+    with indexed():
+        gas = make_speech("Gas talks", day(1), paragraphs=["Gas pipeline gas prices gas transit through Ukraine."])
+        # Not next to it in time: the gas page does not show its title as the next or previous address.
+        make_speech("Weather", day(3), paragraphs=["Snow is expected in the capital."])
+        football = make_speech("Football", day(4), paragraphs=["The football championship was a success."])
+    assert related_titles(client, gas) == []  # the page is now kept by the page cache
+    with indexed():
+        make_speech("More gas", day(2), paragraphs=["Gas transit and the pipeline price."])
+    assert related_titles(client, gas) == ["More gas"]
+    # An edit that leaves which addresses are public as it was.
+    with indexed():
+        Paragraph.objects.filter(speech=football).update(text="Gas transit through Ukraine, and gas prices.")
+        search.queue_speech(football.pk)
+    assert sorted(related_titles(client, gas)) == ["Football", "More gas"]
+
+
+def test_suggestions_leave_with_an_address_withdrawn_from_the_public(client, backend, indexed):
+    with indexed():
+        gas = make_speech("Gas talks", paragraphs=["Gas pipeline gas prices gas transit through Ukraine."])
+        more = make_speech("More gas", paragraphs=["Gas transit and the pipeline price."])
+    assert related_titles(client, gas) == ["More gas"]
+    with indexed():
+        more.status = Speech.Status.DRAFT
+        more.save()
+    assert related_titles(client, gas) == []
+    assert not SimilarSpeech.objects.filter(speech=more).exists()  # a draft's page suggests nothing
+    with indexed():
+        more.status = Speech.Status.PUBLISHED
+        more.save()
+    assert related_titles(client, gas) == ["More gas"]
+    assert related_titles(client, more) == ["Gas talks"]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)  # Whoosh finds them without a time limit
+def test_a_speech_whose_likeness_search_runs_out_of_time_keeps_its_suggestions(client, backend, indexed, settings):
+    with indexed():
+        gas = make_speech("Gas talks", paragraphs=["Gas pipeline gas prices gas transit through Ukraine."])
+        make_speech("More gas", paragraphs=["Gas transit and the pipeline price."])
+        make_speech("Football", paragraphs=["The football championship was a success."])
+    settings.SEARCH_TIME_BUDGET = 1e-9
+    with indexed():
+        Paragraph.objects.filter(speech=gas).update(text="The football championship, and its success.")
+        search.queue_speech(gas.pk)
+    assert not IndexUpdate.objects.exists()
+    settings.SEARCH_TIME_BUDGET = 5
+    assert sorted(titles(find("championship"))) == ["Football", "Gas talks"]  # indexed all the same
+    assert related_titles(client, gas) == ["More gas"]
+
+
+def test_rebuild_and_check_index_find_the_suggestions_an_archive_lacks(client, backend, indexed):
+    with indexed():
+        gas = make_speech("Gas talks", paragraphs=["Gas pipeline gas prices gas transit through Ukraine."])
+        make_speech("More gas", paragraphs=["Gas transit and the pipeline price."])
+    SimilarSpeech.objects.all().delete()
+    search.rebuild()
+    assert list(SimilarSpeech.objects.filter(speech=gas).values_list("similar__title", flat=True)) == ["More gas"]
+    # An archive from before suggestions were kept, or whose rows were lost.
+    SimilarSpeech.objects.all().delete()
+    printed = io.StringIO()
+    call_command("check_index", "--fix", stdout=printed)
+    assert "Found the speeches like 2 speech(es) that had no suggestions." in printed.getvalue()
+    assert related_titles(client, gas) == ["More gas"]
+    again = io.StringIO()
+    call_command("check_index", "--fix", stdout=again)
+    assert "suggestions" not in again.getvalue()
 
 
 # Index upkeep

@@ -197,6 +197,32 @@ def test_pages_are_compressed_for_browsers_that_accept_it(reader, address):
         assert gzip.decompress(packed.content) == plain.content
 
 
+def compression_level(packed):
+    """What a gzip stream's header says of its compression: "fast" (level 1), or "other"."""
+    return {4: "fast"}.get(packed[8], "other")
+
+
+def test_a_page_sent_once_is_compressed_quickly_and_a_kept_one_thoroughly(reader, address, settings):
+    url = address.get_absolute_url()
+    plain = reader.get(url).content  # rendered, kept, sent as kept
+    kept = reader.get(url, headers={"accept-encoding": "gzip"})
+    assert compression_level(kept.content) == "other"
+    settings.PAGE_CACHE = False
+    once = reader.get(url, headers={"accept-encoding": "gzip"})
+    assert once["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in once["Vary"]
+    assert compression_level(once.content) == "fast"
+    assert gzip.decompress(once.content) == plain
+    assert once["Content-Length"] == str(len(once.content))
+    assert "Content-Encoding" not in reader.get(url)  # for a browser that does not accept it
+
+
+def test_an_editors_page_is_compressed_with_djangos_padding(editor, address):
+    packed = editor.get(address.get_absolute_url(), headers={"accept-encoding": "gzip"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert packed.content[3] & 0x08  # a file name in the header: Django's random padding against BREACH
+
+
 @pytest.mark.parametrize("cached", [False, True])
 def test_a_browser_with_a_current_copy_gets_304(reader, address, settings, cached):
     settings.PAGE_CACHE = cached

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from speeches import page_cache
-from speeches.models import IndexUpdate, Speaker, Speech, Venue
+from speeches.models import IndexUpdate, SimilarSpeech, Speaker, Speech, Venue
 
 from .documents import compare_with_database, load_paragraphs, speeches_for_index, stamp  # noqa: F401
 from .health import IndexUnavailable, require_documents
@@ -37,6 +37,9 @@ from .types import (  # noqa: F401  (part of the interface)
 )
 
 logger = logging.getLogger(__name__)
+
+SIMILAR = 5  # speeches suggested under a speech
+BATCH = 500  # ids per statement, well below any database's limit on parameters
 
 BACKENDS = {
     "whoosh": "speeches.search.whoosh_backend.WhooshBackend",
@@ -96,10 +99,14 @@ def warm():
 
 
 def index_speeches(ids):
-    """Bring the index up to date for these speeches: index the published ones, drop the others."""
+    """Bring the index up to date for these speeches: index the published ones, drop the others.
+
+    Then find again what their pages suggest, and what the pages they resemble suggest (see find_similar).
+    """
     ids = sorted(set(ids))
     if ids:
         get_backend().update(ids)
+        find_similar(ids, with_neighbours=True)
 
 
 def remove_speeches(ids):
@@ -117,6 +124,7 @@ def rebuild(progress=None):
     # meanwhile stays queued.
     covered = list(IndexUpdate.objects.values_list("id", flat=True))
     count = get_backend().rebuild(progress=progress)
+    find_similar(Speech.objects.published().values_list("pk", flat=True))
     _delete_queued(covered)
     return count
 
@@ -131,11 +139,69 @@ def highlight_speech(speech, paragraphs, params):
     return get_backend().highlight(speech, paragraphs, params)
 
 
-def more_like(speech, limit=5):
-    """Return up to limit published speeches on similar subjects, most similar first."""
-    ids = get_backend().more_like(speech, limit)
-    found = Speech.objects.published().for_listing().in_bulk(ids)
-    return [found[pk] for pk in ids if pk in found]
+def more_like(speech):
+    """The published speeches on subjects like this one's, most similar first, as found when it was indexed."""
+    return list(
+        Speech.objects.published()
+        .for_listing()
+        .filter(suggested_with__speech=speech)
+        .order_by("suggested_with__rank")[:SIMILAR]
+    )
+
+
+def find_similar(ids, with_neighbours=True):
+    """Find the speeches to suggest under each of these published speeches, and keep them; return how many have some.
+
+    With neighbours, the speeches these suggest find theirs again too: likeness goes both ways, so an address
+    just indexed belongs under the ones it resembles, which were indexed before it existed. A speech that is not
+    published keeps no suggestions.
+    """
+    ids = sorted(set(ids))
+    found, late = _similar_to(ids)
+    if with_neighbours:
+        neighbours = {pk for similar in found.values() for pk in similar} - set(ids)
+        more, _ = _similar_to(sorted(neighbours))
+        found |= more
+        # Their pages show the new suggestions from now on.
+        page_cache.changed(*map(page_cache.speech_tag, more))
+    for batch in _batches([pk for pk in ids if pk not in found and pk not in late]):
+        SimilarSpeech.objects.filter(speech__in=batch).delete()
+    for batch in _batches(sorted(found)):
+        with transaction.atomic():
+            SimilarSpeech.objects.filter(speech__in=batch).delete()
+            SimilarSpeech.objects.bulk_create(
+                SimilarSpeech(speech_id=pk, similar_id=other, rank=rank)
+                for pk in batch
+                for rank, other in enumerate(found[pk], 1)
+            )
+    return sum(1 for similar in found.values() if similar)
+
+
+def without_suggestions():
+    """Published speeches that keep no suggestions: none was found, or none was looked for yet."""
+    return list(Speech.objects.published().filter(similar_speeches__isnull=True).values_list("pk", flat=True))
+
+
+def _similar_to(ids):
+    """({speech id: ids of the speeches most like it}, {ids whose search ran out of time}) for the published ones.
+
+    A speech whose search runs out of time keeps what it had.
+    """
+    backend = get_backend()
+    found, late = {}, set()
+    for batch in _batches(ids):
+        for speech in Speech.objects.published().filter(pk__in=batch).only("language"):
+            try:
+                found[speech.pk] = backend.more_like(speech, SIMILAR)
+            except SearchTimeout:
+                late.add(speech.pk)
+                logger.warning("Finding the speeches like %s took too long; it keeps its earlier ones", speech.pk)
+    return found, late
+
+
+def _batches(ids):
+    for start in range(0, len(ids), BATCH):
+        yield ids[start : start + BATCH]
 
 
 def _results(matches, params):
@@ -196,8 +262,6 @@ def _top(counts, queryset, parameter, limit=10):
 # transaction, so the work outlives a process that dies once the change is committed. The queue is drained when
 # the transaction commits, at the end of a bulk_indexing() block (one index commit for a whole import), when an
 # import starts and by check_index: whoever drains next does what a killed process left undone.
-
-DELETE_BATCH = 500  # queued rows deleted per statement, well below any database's limit on parameters
 
 _local = threading.local()
 
@@ -266,8 +330,8 @@ def drain(speech_ids=None):
 
 
 def _delete_queued(ids):
-    for start in range(0, len(ids), DELETE_BATCH):
-        IndexUpdate.objects.filter(id__in=ids[start : start + DELETE_BATCH]).delete()
+    for batch in _batches(ids):
+        IndexUpdate.objects.filter(id__in=batch).delete()
 
 
 def drain_when_committed():

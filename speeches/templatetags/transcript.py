@@ -15,6 +15,7 @@ ANCHOR = '<a class="anchor" href="#p{0}" aria-label="Link to paragraph {0}">{1}<
 HEADING = '\n<h2 class="transcript__heading" id="p{0}">' + ANCHOR.replace("{1}", "¶") + " {1}</h2>"
 SEPARATOR = '\n<p class="transcript__separator" id="p{0}"><span aria-hidden="true">{1}</span></p>'
 PARAGRAPH = '\n<p class="transcript__p{1}" id="p{0}">' + ANCHOR.replace("{1}", "{0}") + " {2}{3}</p>"
+CONTENTS_ENTRY = '\n<li><a href="#p{0}" lang="{1}">{2}{3}</a></li>'
 
 
 @register.simple_tag
@@ -48,3 +49,23 @@ def _speaker(paragraph, speaker_urls):
     if url is None:
         url = speaker_urls[paragraph.speaker_id] = conditional_escape(paragraph.speaker.get_absolute_url())
     return f'<b class="speaker"><a href="{url}">{label}</a>:</b> '
+
+
+@register.simple_tag
+def contents_entries(entries, language):
+    """The entries of a long transcript's contents as list items, each linking to its paragraph.
+
+    The contents of a "Direct Line" run to hundreds of entries, as costly through template tags as the paragraphs.
+    """
+    language = conditional_escape(language)
+    return mark_safe(
+        "".join(
+            CONTENTS_ENTRY.format(
+                entry.position,
+                language,
+                f"<b>{conditional_escape(entry.label)}:</b> " if entry.label else "",
+                conditional_escape(entry.text),
+            )
+            for entry in entries
+        )
+    )

@@ -15,7 +15,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--fix",
             action="store_true",
-            help="Reindex the speeches found out of date; build the index when it is missing, empty or unreadable.",
+            help=(
+                "Reindex the speeches found out of date; build the index when it is missing, empty or unreadable; "
+                "look for the speeches like each one that has no suggestions kept."
+            ),
         )
 
     def handle(self, *args, fix=False, **options):
@@ -46,6 +49,11 @@ class Command(BaseCommand):
                 shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
                 self.stdout.write(f"{len(ids)} speech(es) {label} in the index: {shown}")
         out_of_date = sorted({*missing, *stale, *unpublished})
+        if fix:
+            # An archive from before suggestions were kept has none yet.
+            suggesting = search.find_similar(search.without_suggestions())
+            if suggesting:
+                self.stdout.write(f"Found the speeches like {suggesting} speech(es) that had no suggestions.")
         if not out_of_date:
             self.stdout.write("The search index is up to date.")
             return
