@@ -14,8 +14,10 @@ PORT ?= 8000
 export HTTPS ?= 0
 WITH_KEY = SECRET_KEY=$$(cat $(SECRET_FILE))
 MANAGE = $(WITH_KEY) $(BIN)/python manage.py
+# Where no interface string lives: the virtualenv, and code that only editors' terminals or the tests see.
+MESSAGE_IGNORES = --ignore .venv --ignore bench --ignore tests --ignore staticfiles --ignore var
 
-.PHONY: run test setup lint format clean bench mutation
+.PHONY: run test setup lint format clean bench mutation messages
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +52,12 @@ lint: $(BIN)/.installed
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# After changing any interface string: gather the strings into locale/ru (GNU gettext's xgettext), translate the
+# new ones in django.po, then run this again to compile it.
+messages: $(BIN)/.installed $(SECRET_FILE)
+	$(MANAGE) makemessages --locale ru --no-obsolete --add-location file $(MESSAGE_IGNORES)
+	$(MANAGE) compilemessages --locale ru --ignore .venv
 
 bench: setup
 	$(BIN)/python bench/render.py

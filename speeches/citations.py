@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.utils import translation
 from django.utils.html import format_html
 
 ARCHIVE_NAME = "Speech archive"
@@ -137,7 +138,9 @@ def cite(speech, speakers, url, accessed, paragraph=None):
     """
     names = [Name.parse(speaker.name) for speaker in speakers]
     title = plain(speech.title)
-    kind = speech.get_kind_display()
+    # A reference is written in the style's own language, whatever language the page around it speaks.
+    with translation.override("en"):
+        kind = speech.get_kind_display()
     date = speech.date
     venue = plain(speech.venue.name) if speech.venue else ""
     if paragraph:

@@ -8,7 +8,7 @@ publishes it, unless the editor publishes the correction directly after seeing i
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import history
 from .importers.base import ParsedParagraph, ParsedSpeech
@@ -99,7 +99,11 @@ def _decide(revision, status, user):
 
 def set_status(speech, status, *, user=None, note=""):
     """Publish, unpublish or withdraw a speech, recorded as a version; return whether anything changed."""
-    with history.recorded_change(speech.pk, user=user, note=note or f"Status set to {Speech.Status(status).label}"):
+    if not note:
+        # Kept with the version and shown as it is stored: in the archive's own language, not the editor's.
+        with translation.override("en"):
+            note = f"Status set to {Speech.Status(status).label}"
+    with history.recorded_change(speech.pk, user=user, note=note):
         speech = Speech.objects.select_for_update().get(pk=speech.pk)
         if speech.status == status:
             return False

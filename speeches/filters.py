@@ -8,11 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Subquery
 from django.http import QueryDict
 from django.urls import reverse_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from .models import CHRONOLOGICAL, Speaker, SpeakerAlias, Speech, Venue, has_cyrillic, label_key
 from .names import feminine_pair, fold, one_edit_apart
 
-SORT_CHOICES = [("relevance", "Relevance"), ("newest", "Newest first"), ("oldest", "Oldest first")]
+SORT_CHOICES = [
+    ("relevance", gettext_lazy("Relevance")),
+    ("newest", gettext_lazy("Newest first")),
+    ("oldest", gettext_lazy("Oldest first")),
+]
 
 SUGGESTIONS = 10  # names offered as one types
 CHOICES = 10  # records listed when a name fits several, or none
@@ -133,6 +138,14 @@ class Names:
     def detail(self, record):
         return ""
 
+    def ambiguous(self, count, listed_all):
+        """The sentence for a name that fits `count` records; `listed_all` when every one of them is offered."""
+        raise NotImplementedError
+
+    def unknown(self, suggested):
+        """The sentence for a name that fits no record; `suggested` when names that begin like it are offered."""
+        raise NotImplementedError
+
     def resolve(self, typed):
         """Return the one record typed means, by address name or by name; raise ValidationError otherwise."""
         record = self.by_slug(typed)
@@ -145,24 +158,14 @@ class Names:
         if len(records) == 1:
             return records[0]
         if records:
-            if len(records) <= CHOICES:
-                message = "“%(value)s” fits %(count)s %(nouns)s: which one do you mean?"
-            else:
-                message = (
-                    "“%(value)s” fits %(count)s %(nouns)s: type more of the name, "
-                    "or choose one of these with the most addresses."
-                )
+            message = self.ambiguous(len(records), listed_all=len(records) <= CHOICES)
             choices = records[:CHOICES]
             code = "ambiguous"
         else:
             choices = [record for _, record in self._suggestions(typed, CHOICES)]
-            if choices:
-                message = "No %(noun)s is known as “%(value)s”; these names begin like it:"
-            else:
-                message = "No %(noun)s is known as “%(value)s”; check the spelling."
+            message = self.unknown(suggested=bool(choices))
             code = "unknown"
-        params = {"value": typed, "count": len(records), "noun": self.noun, "nouns": f"{self.noun}s"}
-        raise ValidationError(message, code=code, params={**params, "choices": choices})
+        raise ValidationError(message, code=code, params={"value": typed, "count": len(records), "choices": choices})
 
     def suggest(self, typed, limit=SUGGESTIONS):
         """Return up to `limit` names that begin like typed, best match and most addresses first."""
@@ -246,6 +249,26 @@ class SpeakerNames(Names):
     def detail(self, record):
         return record.role
 
+    def ambiguous(self, count, listed_all):
+        if listed_all:
+            return ngettext(
+                "“%(value)s” fits %(count)s speaker: which one do you mean?",
+                "“%(value)s” fits %(count)s speakers: which one do you mean?",
+                count,
+            )
+        return ngettext(
+            "“%(value)s” fits %(count)s speaker: type more of the name, or choose one of these with the most "
+            "addresses.",
+            "“%(value)s” fits %(count)s speakers: type more of the name, or choose one of these with the most "
+            "addresses.",
+            count,
+        )
+
+    def unknown(self, suggested):
+        if suggested:
+            return gettext("No speaker is known as “%(value)s”; these names begin like it:")
+        return gettext("No speaker is known as “%(value)s”; check the spelling.")
+
 
 class VenueNames(Names):
     model = Venue
@@ -253,6 +276,24 @@ class VenueNames(Names):
 
     def detail(self, record):
         return ", ".join(part for part in (record.city, record.region) if part)
+
+    def ambiguous(self, count, listed_all):
+        if listed_all:
+            return ngettext(
+                "“%(value)s” fits %(count)s venue: which one do you mean?",
+                "“%(value)s” fits %(count)s venues: which one do you mean?",
+                count,
+            )
+        return ngettext(
+            "“%(value)s” fits %(count)s venue: type more of the name, or choose one of these with the most addresses.",
+            "“%(value)s” fits %(count)s venues: type more of the name, or choose one of these with the most addresses.",
+            count,
+        )
+
+    def unknown(self, suggested):
+        if suggested:
+            return gettext("No venue is known as “%(value)s”; these names begin like it:")
+        return gettext("No venue is known as “%(value)s”; check the spelling.")
 
 
 SPEAKER_NAMES = SpeakerNames()
@@ -276,10 +317,10 @@ class NameFilter(django_filters.Filter):
     field_class = NameField
 
 
-def _name_widget(names, url_name, example):
+def _name_widget(names, url_name, placeholder):
     return forms.TextInput(
         attrs={
-            "placeholder": f"e.g. {example}",
+            "placeholder": placeholder,
             "list": names.list_id,
             "data-suggest": reverse_lazy(url_name),
             # The datalist offers the names; the browser's memory of past entries would only crowd it.
@@ -307,23 +348,42 @@ class SpeechFilter(django_filters.FilterSet):
     # Text boxes for a name rather than menus of every speaker and venue: the datalist offers the likely ones.
     speaker = NameFilter(
         field_name="speakers",
-        label="Speaker",
+        label=gettext_lazy("Speaker"),
         names=SPEAKER_NAMES,
-        widget=_name_widget(SPEAKER_NAMES, "speaker_names", "Putin"),
+        widget=_name_widget(SPEAKER_NAMES, "speaker_names", gettext_lazy("e.g. Putin")),
     )
-    venue = NameFilter(label="Venue", names=VENUE_NAMES, widget=_name_widget(VENUE_NAMES, "venue_names", "Kremlin"))
-    kind = django_filters.ChoiceFilter(choices=Speech.Kind.choices, label="Kind", empty_label="Any kind")
+    venue = NameFilter(
+        label=gettext_lazy("Venue"),
+        names=VENUE_NAMES,
+        widget=_name_widget(VENUE_NAMES, "venue_names", gettext_lazy("e.g. Kremlin")),
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Speech.Kind.choices, label=gettext_lazy("Kind"), empty_label=gettext_lazy("Any kind")
+    )
     lang = django_filters.ChoiceFilter(
-        field_name="language", choices=Speech.Language.choices, label="Language", empty_label="Any language"
+        field_name="language",
+        choices=Speech.Language.choices,
+        label=gettext_lazy("Language"),
+        empty_label=gettext_lazy("Any language"),
     )
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date",
+        lookup_expr="gte",
+        label=pgettext_lazy("start of a range of dates", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date",
+        lookup_expr="lte",
+        label=pgettext_lazy("end of a range of dates", "To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES, method="sort_speeches", label="Order", empty_label=None, null_value=None
+        choices=SORT_CHOICES,
+        method="sort_speeches",
+        label=pgettext_lazy("order of a list", "Order"),
+        empty_label=None,
+        null_value=None,
     )
 
     class Meta:
@@ -344,7 +404,9 @@ class SpeechFilter(django_filters.FilterSet):
             records = [record for error in field_errors for record in (error.params or {}).get("choices", ())]
             errors.append(
                 FilterError(
-                    f"{self.form.fields[name].label}: {' '.join(messages)}",
+                    # Translators: a search option's label, then what is wrong with what was given for it.
+                    gettext("%(field)s: %(errors)s")
+                    % {"field": self.form.fields[name].label, "errors": " ".join(messages)},
                     tuple(self._choice(name, record) for record in records),
                     # The id the invalid input names in its aria-describedby.
                     f"{self.form[name].auto_id}_error",

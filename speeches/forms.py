@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 
 from . import reading
 from .search.query import QueryError, parse_query
@@ -14,13 +15,17 @@ class ReadingSettingsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for setting in reading.SETTINGS:
+            # The value refused is filled in by the field itself when it reports the error.
+            # Translators: %(setting)s is a view setting's name in lower case, e.g. “text size”.
+            invalid_choice = gettext("“%(value)s” is not one of the choices for %(setting)s.") % {
+                "value": "%(value)s",
+                "setting": str(setting.label).lower().replace("%", "%%"),
+            }
             self.fields[setting.name] = forms.ChoiceField(
                 label=setting.label,
                 choices=setting.choices,
                 required=False,
-                error_messages={
-                    "invalid_choice": f"“%(value)s” is not one of the choices for {setting.label.lower()}.",
-                },
+                error_messages={"invalid_choice": invalid_choice},
             )
 
     def settings_given(self):
@@ -35,16 +40,16 @@ class CiteForm(forms.Form):
     p = forms.IntegerField(
         required=False,
         min_value=1,
-        label="Paragraph",
-        error_messages={"invalid": "The paragraph must be given as a number, e.g. 5."},
+        label=gettext_lazy("Paragraph"),
+        error_messages={"invalid": gettext_lazy("The paragraph must be given as a number, e.g. 5.")},
     )
 
 
 class SearchForm(forms.Form):
     """The search box and its options; with the filter set's choices, the whole of a search's parameters."""
 
-    q = forms.CharField(required=False, label="Search the transcripts")
-    exact = forms.BooleanField(required=False, label="Exact words (no stemming)")
+    q = forms.CharField(required=False, label=gettext_lazy("Search the transcripts"))
+    exact = forms.BooleanField(required=False, label=gettext_lazy("Exact words (no stemming)"))
     # Anything that is not a page number from 1 is the first page: a shared link with a stray page still works.
     page = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -103,8 +108,12 @@ class NameSuggestionForm(forms.Form):
     q = forms.CharField(
         max_length=200,
         error_messages={
-            "required": "Give the start of a name, e.g. ?q=put.",
-            "max_length": "A name is at most %(limit_value)d characters long.",
+            "required": gettext_lazy("Give the start of a name, e.g. ?q=put."),
+            "max_length": ngettext_lazy(
+                "A name is at most %(limit_value)d character long.",
+                "A name is at most %(limit_value)d characters long.",
+                "limit_value",
+            ),
         },
     )
 
@@ -114,18 +123,20 @@ class NameIndexForm(forms.Form):
 
     sort = forms.ChoiceField(
         required=False,
-        choices=[("name", "By name"), ("addresses", "By number of addresses")],
-        error_messages={"invalid_choice": "“%(value)s” is not a way to sort this list: choose by name or by number."},
+        choices=[("name", gettext_lazy("By name")), ("addresses", gettext_lazy("By number of addresses"))],
+        error_messages={
+            "invalid_choice": gettext_lazy("“%(value)s” is not a way to sort this list: choose by name or by number.")
+        },
     )
     letter = forms.CharField(
         required=False,
         max_length=1,
-        error_messages={"max_length": "Choose one letter, as in the list of letters."},
+        error_messages={"max_length": gettext_lazy("Choose one letter, as in the list of letters.")},
     )
     page = forms.CharField(required=False)
 
     def clean_letter(self):
         letter = self.cleaned_data["letter"]
         if letter and not letter.isalpha():
-            raise forms.ValidationError("Choose one letter, as in the list of letters.", code="letter")
+            raise forms.ValidationError(gettext("Choose one letter, as in the list of letters."), code="letter")
         return letter.upper()

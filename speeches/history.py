@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from .models import Paragraph, Speech, Venue
@@ -24,14 +25,14 @@ from .models import Paragraph, Speech, Venue
 # What readers see of a speech; a change to any of these after first publication is a public correction.
 PUBLIC_FIELDS = ["title", "date", "time", "kind", "venue", "language", "lead", "source_url"]
 PUBLIC_FIELD_LABELS = {
-    "title": "Title",
-    "date": "Date",
-    "time": "Time",
-    "kind": "Kind",
-    "venue": "Venue",
-    "language": "Language",
-    "lead": "Summary",
-    "source_url": "Source",
+    "title": gettext_lazy("Title"),
+    "date": gettext_lazy("Date"),
+    "time": gettext_lazy("Time"),
+    "kind": gettext_lazy("Kind"),
+    "venue": gettext_lazy("Venue"),
+    "language": gettext_lazy("Language"),
+    "lead": gettext_lazy("Summary"),
+    "source_url": gettext_lazy("Source"),
 }
 _PARAGRAPH_FIELDS = ["position", "kind", "speaker", "speaker_label", "text"]
 # Dates the archive keeps about itself are not part of a version.

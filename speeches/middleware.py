@@ -1,19 +1,30 @@
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from . import reading
+from . import languages, reading
 
 
 class ReadingSettingsMiddleware:
-    """Attach the reader's view settings to the request; pages differ by them, so they vary on Cookie."""
+    """Attach the reader's view settings to the request and speak their language; pages vary on Cookie.
+
+    The view may switch the language to the address it shows (see speeches.languages); the answer says which it
+    spoke in Content-Language.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.reading = reading.parse_cookie(request.COOKIES.get(reading.COOKIE_NAME))
-        response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        languages.activate_for_request(request)
+        try:
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Cookie",))
+            response.headers.setdefault("Content-Language", translation.get_language())
+        finally:
+            # The thread serves other requests next, and other code (an index update after commit) in between.
+            translation.deactivate()
         return response
 
 

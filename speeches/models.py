@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import pgettext_lazy
 
 from . import page_cache
 
@@ -172,24 +173,24 @@ CHRONOLOGICAL_DESC = [models.F("date").desc(), models.F("time").desc(nulls_last=
 
 class Speech(models.Model):
     class Kind(models.TextChoices):
-        ADDRESS = "address", "Address"
-        SPEECH = "speech", "Speech"
-        MEETING = "meeting", "Meeting"
-        INTERVIEW = "interview", "Interview"
-        NEWS_CONFERENCE = "news-conference", "News conference"
-        STATEMENT = "statement", "Statement"
-        MESSAGE = "message", "Message"
-        OTHER = "other", "Other"
+        ADDRESS = "address", pgettext_lazy("kind of address", "Address")
+        SPEECH = "speech", pgettext_lazy("kind of address", "Speech")
+        MEETING = "meeting", pgettext_lazy("kind of address", "Meeting")
+        INTERVIEW = "interview", pgettext_lazy("kind of address", "Interview")
+        NEWS_CONFERENCE = "news-conference", pgettext_lazy("kind of address", "News conference")
+        STATEMENT = "statement", pgettext_lazy("kind of address", "Statement")
+        MESSAGE = "message", pgettext_lazy("kind of address", "Message")
+        OTHER = "other", pgettext_lazy("kind of address", "Other")
 
     class Language(models.TextChoices):
-        ENGLISH = "en", "English"
-        RUSSIAN = "ru", "Russian"
+        ENGLISH = "en", pgettext_lazy("language of a transcript", "English")
+        RUSSIAN = "ru", pgettext_lazy("language of a transcript", "Russian")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", pgettext_lazy("status of an address", "Draft")
+        PUBLISHED = "published", pgettext_lazy("status of an address", "Published")
         # Taken down after publication: the address keeps its page, with a notice instead of the text.
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        WITHDRAWN = "withdrawn", pgettext_lazy("status of an address", "Withdrawn")
 
     title = models.CharField(max_length=500, help_text="The title as the source prints it.")
     slug = models.SlugField(
@@ -356,10 +357,10 @@ class Speech(models.Model):
 
 class Paragraph(models.Model):
     class Kind(models.TextChoices):
-        SPEECH = "speech", "Speech"
-        HEADING = "heading", "Heading"
-        STAGE = "stage", "Stage direction"
-        SEPARATOR = "separator", "Separator"
+        SPEECH = "speech", pgettext_lazy("kind of paragraph", "Speech")
+        HEADING = "heading", pgettext_lazy("kind of paragraph", "Heading")
+        STAGE = "stage", pgettext_lazy("kind of paragraph", "Stage direction")
+        SEPARATOR = "separator", pgettext_lazy("kind of paragraph", "Separator")
 
     speech = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="paragraphs")
     position = models.PositiveIntegerField(

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from . import reading
@@ -170,7 +170,9 @@ def _entry(response, tags, started):
         # Servers compare their own clocks with stamps another wrote: a page begun within the margin of a change
         # counts as older than it.
         "rendered": started - settings.PAGE_CACHE_CLOCK_MARGIN,
-        "headers": {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)},
+        # The language the page was rendered in; an answer from the cache runs no view to say it again.
+        "headers": {"Content-Language": translation.get_language()}
+        | {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)},
         "etag": hashlib.md5(body, usedforsecurity=False).hexdigest(),
         "gzip": gzip.compress(body, compresslevel=COMPRESS_LEVEL, mtime=0),
     }

@@ -1,5 +1,5 @@
 """
-The reader's view settings: text size, site colours, spacing, font and images.
+The reader's view settings: text size, site colours, spacing, font, images and the interface's language.
 
 Every choice is declared here once. The server reads them from one cookie and renders them as
 ``data-*`` attributes on ``<html>``, so a page arrives already in the reader's settings; the
@@ -7,6 +7,8 @@ stylesheet keys off those attributes and the script writes the same cookie.
 """
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 COOKIE_NAME = "reading"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
@@ -35,29 +37,39 @@ class Setting:
 SETTINGS = (
     Setting(
         "size",
-        "Text size",
+        _("Text size"),
         (("100", "100%"), ("125", "125%"), ("150", "150%"), ("175", "175%"), ("200", "200%")),
     ),
     Setting(
         "colours",
-        "Site colours",
+        _("Site colours"),
         (
-            ("default", "Default"),
-            ("black-white", "Black on white"),
-            ("white-black", "White on black"),
-            ("blue", "Dark blue on light blue"),
-            ("beige", "Brown on beige"),
-            ("green", "Green on dark brown"),
+            ("default", _("Default")),
+            ("black-white", _("Black on white")),
+            ("white-black", _("White on black")),
+            ("blue", _("Dark blue on light blue")),
+            ("beige", _("Brown on beige")),
+            ("green", _("Green on dark brown")),
         ),
     ),
-    Setting("spacing", "Letter spacing", (("normal", "Normal"), ("wider", "Wider"), ("widest", "Widest"))),
-    Setting("line", "Line height", (("normal", "Normal"), ("loose", "Loose"), ("loosest", "Loosest"))),
+    Setting("spacing", _("Letter spacing"), (("normal", _("Normal")), ("wider", _("Wider")), ("widest", _("Widest")))),
+    Setting("line", _("Line height"), (("normal", _("Normal")), ("loose", _("Loose")), ("loosest", _("Loosest")))),
     Setting(
         "font",
-        "Font",
-        (("mixed", "Serif text, sans-serif menus"), ("serif", "Serif throughout"), ("sans", "Sans-serif throughout")),
+        _("Font"),
+        (
+            ("mixed", _("Serif text, sans-serif menus")),
+            ("serif", _("Serif throughout")),
+            ("sans", _("Sans-serif throughout")),
+        ),
     ),
-    Setting("images", "Images", (("on", "Show"), ("off", "Hide"))),
+    Setting("images", _("Images"), (("on", _("Show")), ("off", _("Hide")))),
+    # Each language is named in its own words, so that a reader finds theirs whatever the page speaks now.
+    Setting(
+        "language",
+        _("Interface language"),
+        (("auto", _("The language of the address")), ("en", "English"), ("ru", "Русский")),
+    ),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}

@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import pgettext
 
 from . import page_cache
 from . import search as search_index
@@ -21,6 +22,7 @@ from .search import (
 logger = logging.getLogger(__name__)
 
 CHART_WIDTH, CHART_HEIGHT = 640, 120
+CHART_SLOTS = 12  # the narrowest a year's bar gets is a twelfth of the chart
 # Seconds a reader (or a crawler) is asked to wait: about a rebuild of the index, and a moment for a busy server.
 RETRY_AFTER_REBUILD = 120
 RETRY_AFTER_TIMEOUT = 10
@@ -104,10 +106,10 @@ def _with(request, **changes):
 def _facets(request, results):
     """Facet groups as (title, [FacetValue]), each value given its link narrowing the search and whether it is on."""
     groups = [
-        ("Speakers", results.speakers),
-        ("Years", sorted(results.years, key=lambda value: value.value, reverse=True)),
-        ("Venues", results.venues),
-        ("Kinds", results.kinds),
+        (pgettext("search facet", "Speakers"), results.speakers),
+        (pgettext("search facet", "Years"), sorted(results.years, key=lambda value: value.value, reverse=True)),
+        (pgettext("search facet", "Venues"), results.venues),
+        (pgettext("search facet", "Kinds"), results.kinds),
     ]
     for _, values in groups:
         for value in values:
@@ -117,30 +119,46 @@ def _facets(request, results):
 
 
 def _chart(years):
-    """Bars of speeches per year, every year between the first and the last, for an inline SVG."""
+    """Bars of matching speeches per year, every year between the first and the last, for an inline SVG.
+
+    A year in which the archive holds no address at all is a gap, not a bar of nought: it says nothing about how
+    often the words were said. A few years do not stretch across the whole width: each year takes at least one
+    slot of CHART_SLOTS, and the bars stand in the middle.
+    """
     if not years:
         return None
     counts = {value.value: value.count for value in years}
     span = list(range(min(counts), max(counts) + 1))
+    held = {day.year for day in Speech.objects.published().filter(date__year__in=span).dates("date", "year")}
     most = max(counts.values())
-    width = CHART_WIDTH / len(span)
+    width = CHART_WIDTH / max(len(span), CHART_SLOTS)
+    start = (CHART_WIDTH - width * len(span)) / 2
+    baseline = CHART_HEIGHT - 20
     bars = []
     for i, year in enumerate(span):
         n = counts.get(year, 0)
-        height = round((CHART_HEIGHT - 20) * n / most, 1)
+        height = round(baseline * n / most, 1)
         bars.append(
             {
                 "year": year,
                 "count": n,
-                "x": round(i * width + 1, 1),
+                "held": year in held or n > 0,
+                "x": round(start + i * width + 1, 1),
                 "width": round(max(width - 2, 1), 1),
-                "y": round(CHART_HEIGHT - 20 - height, 1),
+                "x_end": round(start + (i + 1) * width - 1, 1),
+                "y": round(baseline - height, 1),
                 "height": height,
-                "label_x": round(i * width + width / 2, 1),
+                "label_x": round(start + i * width + width / 2, 1),
             }
         )
     label_every = max(1, len(span) // 10)
-    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT, "label_every": label_every}
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "baseline": baseline,
+        "label_every": label_every,
+    }
 
 
 def speech_highlights(request, speech, paragraphs):

@@ -15,12 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.generic import dates
 
-from . import citations, contents, curation, diffs, history, page_cache, reading
+from . import citations, contents, curation, diffs, history, languages, page_cache, reading
 from . import search as search_index
 from .filters import SpeechFilter
 from .forms import CiteForm, NameIndexForm, NameSuggestionForm, ReadingSettingsForm
@@ -168,6 +169,11 @@ class PublishedSpeechView(dates.DateDetailView):
     def get_queryset(self):
         speeches = Speech.objects.all() if self.request.user.is_staff else Speech.objects.published()
         return speeches.select_related("venue", "translation").prefetch_related("speakers")
+
+    def get_object(self, queryset=None):
+        speech = super().get_object(queryset)
+        languages.follow_address(self.request, speech)
+        return speech
 
 
 class SpeechDetail(PublishedSpeechView):
@@ -503,7 +509,10 @@ class SpeechCite(PublishedSpeechView):
 
 
 def no_paragraph(position, count):
-    return f"This address has no paragraph {position}; its paragraphs are numbered 1 to {count}."
+    return gettext("This address has no paragraph %(number)s; its paragraphs are numbered 1 to %(count)s.") % {
+        "number": position,
+        "count": count,
+    }
 
 
 class SpeechParagraph(PublishedSpeechView):
@@ -522,7 +531,9 @@ class SpeechParagraph(PublishedSpeechView):
         position = form.cleaned_data["p"]
         if position is None or position > count:
             context["error"] = (
-                no_paragraph(position, count) if position else f"Give the number of a paragraph, from 1 to {count}."
+                no_paragraph(position, count)
+                if position
+                else gettext("Give the number of a paragraph, from 1 to %(count)s.") % {"count": count}
             )
             return self.render_to_response(context, status=404 if position else 400)
         return HttpResponseRedirect(f"{speech.get_absolute_url()}#p{position}")

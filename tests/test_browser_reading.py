@@ -31,6 +31,7 @@ def test_settings_apply_at_once_and_persist_across_navigation_and_reload(page, l
         "line": "normal",
         "font": "mixed",
         "images": "on",
+        "language": "auto",
     }
     page.reload()
     assert html_settings(page)["colours"] == "white-black"

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 DEFAULT_HTML_TAG = (
     '<html lang="en" data-size="100" data-colours="default" data-spacing="normal" data-line="normal"'
-    ' data-font="mixed" data-images="on">'
+    ' data-font="mixed" data-images="on" data-language="auto">'
 )
 
 
@@ -21,6 +21,7 @@ def test_parse_cookie_reads_valid_settings_and_fills_the_rest_with_defaults():
         "line": "normal",
         "font": "mixed",
         "images": "on",
+        "language": "auto",
     }
 
 
@@ -89,7 +90,7 @@ def test_page_renders_the_cookie_settings_on_html_and_checks_them_in_the_panel(c
     html = response.content.decode()
     assert (
         '<html lang="en" data-size="175" data-colours="blue" data-spacing="normal" data-line="normal"'
-        ' data-font="sans" data-images="on">' in html
+        ' data-font="sans" data-images="on" data-language="auto">' in html
     )
     assert '<input type="radio" name="size" value="175" checked>' in html
     assert '<input type="radio" name="colours" value="blue" checked>' in html

@@ -252,9 +252,37 @@ def test_search_chart_draws_a_bar_per_year_readable_without_script(client, archi
     html = client.get("/search/", {"q": "union OR sanctions"}).content.decode()
     svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
     assert '<title id="chart-title">Addresses matching the search, per year</title>' in svg
-    assert '<desc id="chart-desc">2010: 1; 2011: 0;' in svg
-    assert svg.count("<rect") == 10  # 2010 to 2019, empty years included
+    # 2010 to 2019: the archive holds nothing of 2011 to 2017, which are gaps rather than years without a match.
+    assert '<desc id="chart-desc">2010: 1; 2011: no addresses in the archive;' in svg
+    assert svg.count("<rect") == 3
+    assert svg.count('class="hits-chart__gap"') == 7
     assert "<title>2018: 1</title>" in svg
+
+
+def chart_of(client, query):
+    html = client.get("/search/", {"q": query}).content.decode()
+    return re.search(r"<svg.*?</svg>", html, re.S).group(0)
+
+
+def test_search_chart_tells_a_year_without_matches_from_a_year_without_addresses(client, backend, indexed):
+    with indexed():
+        make_speech("Gas", datetime.date(2015, 3, 1), paragraphs=["Gas transit."])
+        make_speech("Roads", datetime.date(2016, 3, 1), paragraphs=["Roads and bridges."])
+        make_speech("More gas", datetime.date(2018, 3, 1), paragraphs=["Gas prices."])
+    svg = chart_of(client, "gas")
+    assert '<desc id="chart-desc">2015: 1; 2016: 0; 2017: no addresses in the archive; 2018: 1</desc>' in svg
+    assert svg.count('class="hits-chart__zero"') == 1
+    assert svg.count('class="hits-chart__gap"') == 1
+
+
+def test_search_chart_draws_one_year_as_one_bar(client, backend, indexed):
+    with indexed():
+        make_speech("Gas", datetime.date(2015, 3, 1), paragraphs=["Gas transit."])
+    svg = chart_of(client, "gas")
+    (width,) = re.findall(r'<rect class="hits-chart__bar" x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)
+    assert float(width) <= 640 / 12  # a twelfth of the chart, not all of it
+    x = float(re.search(r'<rect class="hits-chart__bar" x="([\d.]+)"', svg).group(1))
+    assert abs(x + float(width) / 2 - 320) < 2  # in the middle
 
 
 def test_search_paginates_speeches(client, backend, indexed):
@@ -548,7 +576,7 @@ def test_search_page_without_query_shows_the_form(client, backend):
 
 def test_every_page_has_a_labelled_search_box(client, backend):
     html = client.get("/").content.decode()
-    assert '<form class="site-search" role="search" action="/search/" method="get">' in html
+    assert '<form class="site-search" id="site-search" role="search" action="/search/" method="get">' in html
     assert '<label for="site-search-q">Search the transcripts</label>' in html
 
 

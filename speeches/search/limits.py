@@ -8,6 +8,7 @@ import re
 import time
 
 from django.conf import settings
+from django.utils.translation import ngettext
 
 from .query import And, Not, Or, Prefix, QueryError, clean_text
 
@@ -68,5 +69,10 @@ def check_prefixes(tree, text=""):
         if letters(prefix) < MIN_PREFIX_LETTERS:
             shown = prefix.lstrip("-")
             raise QueryError(
-                f"“{shown}*” is too short to search: type at least {MIN_PREFIX_LETTERS} letters before the *."
+                ngettext(
+                    "“%(prefix)s*” is too short to search: type at least %(count)s letter before the *.",
+                    "“%(prefix)s*” is too short to search: type at least %(count)s letters before the *.",
+                    MIN_PREFIX_LETTERS,
+                )
+                % {"prefix": shown, "count": MIN_PREFIX_LETTERS}
             )

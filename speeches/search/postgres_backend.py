@@ -19,6 +19,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
 from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat, Replace
+from django.utils.translation import gettext
 from psycopg.errors import QueryCanceled
 
 from speeches.models import Paragraph, ParagraphSearch, SearchWord, Speech
@@ -388,7 +389,7 @@ def _reject_nul(params):
     # PostgreSQL text cannot hold a NUL character, and the driver refuses to send one.
     texts = [params.kind, params.language, *(term.text for term in terms(params.query))]
     if any("\x00" in text for text in texts if text):
-        raise QueryError("Null characters are not allowed.")
+        raise QueryError(gettext("Null characters are not allowed."))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from .text import is_common, is_word, words
 
 MAX_QUERY_LENGTH = 500
@@ -176,14 +178,23 @@ def parse_query(text):
     """Parse what a reader typed into a query tree, or raise QueryError with a message to show."""
     text = clean_text(text).strip()
     if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"Your search is too long: please use at most {MAX_QUERY_LENGTH} characters.")
+        raise QueryError(
+            ngettext(
+                "Your search is too long: please use at most %(limit)s character.",
+                "Your search is too long: please use at most %(limit)s characters.",
+                MAX_QUERY_LENGTH,
+            )
+            % {"limit": MAX_QUERY_LENGTH}
+        )
     tree = _Parser(_tokenize(text)).parse()
     if tree is None:
-        raise QueryError("Type one or more words to search for.")
+        raise QueryError(gettext("Type one or more words to search for."))
     if _count_terms(tree) > MAX_QUERY_TERMS:
-        raise QueryError(f"Your search has too many words: please use at most {MAX_QUERY_TERMS}.")
+        raise QueryError(
+            gettext("Your search has too many words: please use at most %(limit)s.") % {"limit": MAX_QUERY_TERMS}
+        )
     if not _has_positive(tree):
-        raise QueryError("Add a word to look for: a search cannot consist only of excluded words.")
+        raise QueryError(gettext("Add a word to look for: a search cannot consist only of excluded words."))
     return tree
 
 

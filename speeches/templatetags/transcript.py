@@ -5,22 +5,35 @@ evaluations and a URL lookup per speaker link. Here each paragraph is one string
 is looked up once, and every text is escaped as the template would escape it.
 """
 
+import functools
+
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
-ANCHOR = '<a class="anchor" href="#p{0}" aria-label="Link to paragraph {0}">{1}</a>'
+# {0} is the paragraph's number; the link's label, in the reader's language, is filled in by _formats.
+ANCHOR = '<a class="anchor" href="#p{0}" aria-label="{label}">{1}</a>'
 HEADING = '\n<h2 class="transcript__heading" id="p{0}">' + ANCHOR.replace("{1}", "¶") + " {1}</h2>"
 SEPARATOR = '\n<p class="transcript__separator" id="p{0}"><span aria-hidden="true">{1}</span></p>'
 PARAGRAPH = '\n<p class="transcript__p{1}" id="p{0}">' + ANCHOR.replace("{1}", "{0}") + " {2}{3}</p>"
 CONTENTS_ENTRY = '\n<li><a href="#p{0}" lang="{1}">{2}{3}</a></li>'
 
 
+@functools.lru_cache(maxsize=16)
+def _formats(anchor_label):
+    """The heading's and the paragraph's formats with the anchor's label (one per language) in place."""
+    # Escaped for the attribute, braces doubled for str.format, and the number left for format to fill in.
+    label = conditional_escape(anchor_label).replace("{", "{{").replace("}", "}}") % {"number": "{0}"}
+    return HEADING.replace("{label}", label), PARAGRAPH.replace("{label}", label)
+
+
 @register.simple_tag
 def transcript(paragraphs):
     """Every paragraph with its anchor and number, the speaker linked to their page, search hits marked."""
+    heading, paragraph_format = _formats(gettext("Link to paragraph %(number)s"))
     speaker_urls = {}
     parts = []
     for paragraph in paragraphs:
@@ -30,12 +43,12 @@ def transcript(paragraphs):
             continue
         text = conditional_escape(getattr(paragraph, "highlighted", None) or paragraph.text)
         if paragraph.kind == "heading":
-            parts.append(HEADING.format(position, text))
+            parts.append(heading.format(position, text))
         else:
             classes = (" transcript__stage" if paragraph.kind == "stage" else "") + (
                 " transcript__hit" if getattr(paragraph, "highlighted", None) else ""
             )
-            parts.append(PARAGRAPH.format(position, classes, _speaker(paragraph, speaker_urls), text))
+            parts.append(paragraph_format.format(position, classes, _speaker(paragraph, speaker_urls), text))
     return mark_safe("".join(parts))
 
 
