@@ -119,7 +119,7 @@ def set_reading_cookie(context, base_url, **settings):
 
 def html_settings(page):
     return page.evaluate(
-        "() => Object.fromEntries(['size','colours','spacing','line','font','images']"
+        "() => Object.fromEntries(['size','colours','spacing','line','font','images','language']"
         ".map((n) => [n, document.documentElement.getAttribute('data-' + n)]))"
     )
 

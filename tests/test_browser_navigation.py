@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from speeches import reading, search
 from speeches.models import Paragraph, Speaker
 from tests.browser import browser_test, set_reading_cookie, watch_policy
-from tests.factories import make_speech
+from tests.factories import make_direct_line, make_speech
 from tests.test_browser_accessibility import _open_disclosures, assert_no_axe_violations
 
 pytestmark = browser_test
@@ -32,26 +32,11 @@ def new_context(browser, **options):
     assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
 
 
-def add(speech, position, text, speaker=None, label="", kind=Paragraph.Kind.SPEECH):
-    Paragraph.objects.create(
-        speech=speech, position=position, text=text, speaker=speaker, speaker_label=label, kind=kind
-    )
-
-
 @pytest.fixture
 def direct_line(archive):
-    """A question-and-answer session of 60 paragraphs: Putin answers two moderators and six callers."""
-    putin = Speaker.objects.get(name="Vladimir Putin")
-    speech = make_speech("Direct Line", datetime.date(2023, 12, 14), slug="direct-line", speaker=putin)
-    moderators = [Speaker.objects.create(name=name) for name in ("Kirill Kleimenov", "Maria Sittel")]
-    callers = [f"Caller {n}" for n in range(1, 7)]
-    position = 0
-    for n in range(20):
-        who = moderators[n % 2] if n < 14 else None
-        label = who.name if who else callers[n - 14]
-        add(speech, position := position + 1, f"Question number {n} about the harvest and the roads.", who, label)
-        add(speech, position := position + 1, f"Answer {n}.", putin, "Vladimir Putin")
-        add(speech, position := position + 1, f"More of answer {n}.", putin)
+    speech = make_direct_line(
+        Speaker.objects.get(name="Vladimir Putin"), datetime.date(2023, 12, 14), slug="direct-line"
+    )
     search.rebuild()
     return speech
 

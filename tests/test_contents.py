@@ -4,33 +4,15 @@ import re
 
 import pytest
 
-from speeches.models import Paragraph, Speaker
-from tests.factories import make_speaker, make_speech
+from speeches.models import Paragraph
+from tests.factories import make_direct_line, make_speaker, make_speech
 
 pytestmark = pytest.mark.django_db
 
 
-def add(speech, position, text, speaker=None, label="", kind=Paragraph.Kind.SPEECH):
-    Paragraph.objects.create(
-        speech=speech, position=position, text=text, speaker=speaker, speaker_label=label, kind=kind
-    )
-
-
 @pytest.fixture
 def direct_line():
-    """A question-and-answer session of 60 paragraphs: Putin answers two moderators and six callers."""
-    putin = make_speaker()
-    speech = make_speech("Direct Line", speaker=putin)
-    moderators = [Speaker.objects.create(name=name) for name in ("Kirill Kleimenov", "Maria Sittel")]
-    callers = [f"Caller {n}" for n in range(1, 7)]
-    position = 0
-    for n in range(20):
-        who = moderators[n % 2] if n < 14 else None
-        label = who.name if who else callers[n - 14]
-        add(speech, position := position + 1, f"Question number {n} about the harvest and the roads.", who, label)
-        add(speech, position := position + 1, f"Answer {n}.", putin, "Vladimir Putin")
-        add(speech, position := position + 1, f"More of answer {n}.", putin)
-    return speech
+    return make_direct_line(make_speaker())
 
 
 def test_a_long_transcript_without_headings_lists_the_turns_of_the_other_speakers(client, direct_line):
