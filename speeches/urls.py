@@ -1,8 +1,10 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
-from . import page_cache, search_views, views
+from . import feeds, page_cache, search_views, views
 from .methods import read_only
+from .sitemaps import SITEMAPS
 
 
 class FourDigitYear:
@@ -50,6 +52,24 @@ def page(view, timeout_setting="PAGE_CACHE_TIMEOUT"):
     return read_only(page_cache.cached(timeout_setting)(view))
 
 
+def listing(view):
+    """A public page that lists addresses, whichever change to any of them it must follow."""
+
+    def listed(request, *args, **kwargs):
+        page_cache.depends_on(request, page_cache.LISTINGS)
+        return view(request, *args, **kwargs)
+
+    return page(listed)
+
+
+def both_formats(name, feed_class, prefix="", timeout_setting="PAGE_CACHE_TIMEOUT"):
+    """The Atom feed at …/feed/ and the same feed in RSS at …/rss/."""
+    return [
+        path(f"{prefix}feed/", page(feed_class(), timeout_setting), name=f"{name}_feed"),
+        path(f"{prefix}rss/", page(feeds.rss(feed_class)(), timeout_setting), name=f"{name}_rss"),
+    ]
+
+
 urlpatterns = [
     path("", page(views.home), name="home"),
     path("speeches/", page(views.SpeechArchiveIndex.as_view()), name="speech_archive"),
@@ -94,4 +114,16 @@ urlpatterns = [
     path("speakers/<name:slug>/", page(views.speaker_detail), name="speaker_detail"),
     path("venues/", page(views.venue_index), name="venue_index"),
     path("venues/<name:slug>/", page(views.venue_detail), name="venue_detail"),
+    *both_formats("latest", feeds.LatestSpeeches),
+    *both_formats("speaker", feeds.SpeakerSpeeches, "speakers/<name:slug>/"),
+    *both_formats("venue", feeds.VenueSpeeches, "venues/<name:slug>/"),
+    *both_formats("search", feeds.SearchSpeeches, "search/", "SEARCH_CACHE_TIMEOUT"),
+    path(
+        "sitemap.xml",
+        listing(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", listing(sitemap_views.sitemap), {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("robots.txt", read_only(views.robots_txt), name="robots_txt"),
 ]

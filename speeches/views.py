@@ -389,6 +389,20 @@ def venue_detail(request, slug):
     return render(request, "speeches/venue_detail.html", {"venue": venue, "page_obj": page})
 
 
+# Search result pages are endless variations of the archive's own pages; crawlers find the addresses by the sitemap.
+ROBOTS = """User-agent: *
+Disallow: /search/
+Disallow: /settings/
+Disallow: /admin/
+Sitemap: {sitemap}
+"""
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    return HttpResponse(ROBOTS.format(sitemap=sitemap), content_type="text/plain; charset=utf-8")
+
+
 @never_cache
 def healthz(request):
     """Answer "ok" while the process can answer at all: restarting it would not bring a lost database back."""
