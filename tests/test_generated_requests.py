@@ -32,6 +32,7 @@ from speeches import urls as speech_urls
 from speeches.filters import NameField, SpeechFilter
 from speeches.forms import CiteForm, NameSuggestionForm, ReadingSettingsForm, SearchForm
 from speeches.models import SpeakerAlias, SpeakerRedirect, Speech, VenueRedirect
+from speeches.sitemaps import SITEMAPS
 from tests.factories import make_speaker, make_speech, make_venue
 
 pytestmark = pytest.mark.django_db
@@ -405,7 +406,11 @@ class Archive:
     def values(self, address):
         """Real values for the address's placeholders: each speech's, each speaker's and venue's, where they fit."""
         wanted = set(address.converters)
-        records = [*self.speeches, *({"slug": segment(slug)} for slug in self.slugs)]
+        records = [
+            *self.speeches,
+            *({"slug": segment(slug)} for slug in self.slugs),
+            *({"section": section} for section in SITEMAPS),
+        ]
         return [{name: record[name] for name in wanted} for record in records if wanted <= record.keys()] or [{}]
 
 
