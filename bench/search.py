@@ -15,7 +15,6 @@ With SQLite only the Whoosh backend runs; with PostgreSQL both do.
 """
 
 import argparse
-import datetime
 import os
 import re
 import sqlite3
@@ -26,7 +25,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "kremlin-en-html" / "news"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kremlin_archive.settings")
 os.environ.setdefault("SECRET_KEY", "bench")
@@ -38,10 +36,11 @@ import django  # noqa: E402
 
 django.setup()
 
+from _corpus import enlarge, load_corpus  # noqa: E402
 from _setup import percentile  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from speeches import search  # noqa: E402
@@ -80,64 +79,6 @@ ADVERSARIAL = [
 ]
 ROUNDS = 20
 ADVERSARIAL_ROUNDS = 5
-
-
-def load_corpus():
-    if not CORPUS.is_dir():
-        sys.exit(f"The corpus is not at {CORPUS}.")
-    call_command("flush", interactive=False, verbosity=0)
-    started = time.perf_counter()
-    call_command("import_speeches", str(CORPUS), verbosity=0)
-    print(
-        f"imported {Speech.objects.count()} speeches, {Paragraph.objects.count()} paragraphs "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
-
-
-def enlarge(copies=9):
-    """Add copies of every speech and paragraph, dated 11 years earlier per copy, in the database directly."""
-    started = time.perf_counter()
-    originals = list(Speech.objects.filter(source_id__regex=r"^[0-9]+$").order_by("id"))
-    through = Speech.speakers.through
-    speakers = {}
-    for row in through.objects.filter(speech__in=originals).values_list("speech_id", "speaker_id"):
-        speakers.setdefault(row[0], []).append(row[1])
-    fields = [f.name for f in Paragraph._meta.concrete_fields if f.name not in {"id", "speech"}]
-    for copy in range(1, copies + 1):
-        with transaction.atomic():
-            new = Speech.objects.bulk_create(
-                Speech(
-                    **{f.attname: getattr(s, f.attname) for f in Speech._meta.concrete_fields if f.name != "id"}
-                    | {
-                        "date": s.date.replace(year=s.date.year - 11 * copy)
-                        if not (s.date.month == 2 and s.date.day == 29)
-                        else s.date - datetime.timedelta(days=4018 * copy),
-                        "source_id": f"{s.source_id}-copy{copy}",
-                        "translation_id": None,
-                    }
-                )
-                for s in originals
-            )
-            mapping = {old.id: fresh.id for old, fresh in zip(originals, new, strict=True)}
-            through.objects.bulk_create(
-                through(speech_id=mapping[sid], speaker_id=pk) for sid, pks in speakers.items() for pk in pks
-            )
-            batch = []
-            for paragraph in (
-                Paragraph.objects.filter(speech__in=originals)
-                .values("speech_id", *[f + "_id" if f == "speaker" else f for f in fields])
-                .iterator(chunk_size=5000)
-            ):
-                paragraph["speech_id"] = mapping[paragraph["speech_id"]]
-                batch.append(Paragraph(**paragraph))
-                if len(batch) >= 5000:
-                    Paragraph.objects.bulk_create(batch)
-                    batch = []
-            Paragraph.objects.bulk_create(batch)
-    print(
-        f"enlarged to {Speech.objects.count()} speeches, {Paragraph.objects.count()} paragraphs "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
 
 
 def bare_fts5():

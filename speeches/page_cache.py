@@ -41,7 +41,7 @@ SENT_ONCE_LEVEL = 1  # for a page rendered for one answer (see _sent_once)
 MIN_COMPRESSED = 200  # bytes: a shorter answer gains nothing from compression (Django's threshold too)
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers of the view's own response worth keeping; the middleware adds the rest on every answer.
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "Link", "X-Robots-Tag")
 
 
 class StampCache(FileBasedCache):

@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from . import feeds, page_cache, search_views, views
 from .methods import read_only
+from .exports import DOWNLOADS
 from .sitemaps import SITEMAPS
 
 
@@ -104,6 +105,14 @@ urlpatterns = [
         "speeches/<yyyy:year>/<dd:month>/<dd:day>/<name:slug>/versions/",
         page(views.SpeechVersions.as_view()),
         name="speech_versions",
+    ),
+    *(
+        path(
+            f"speeches/<yyyy:year>/<dd:month>/<dd:day>/<name:slug>.{file_format}",
+            page(views.SpeechDownload.as_view(file_format=file_format)),
+            name=f"speech_download_{file_format}",
+        )
+        for file_format in DOWNLOADS
     ),
     path("settings/", views.reading_settings, name="reading_settings"),
     path("about/", read_only(TemplateView.as_view(template_name="about.html")), name="about"),

@@ -1,6 +1,7 @@
 import calendar
 import collections
 import datetime
+import io
 import itertools
 import logging
 import re
@@ -14,14 +15,14 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.generic import dates
 
-from . import citations, contents, curation, diffs, history, languages, page_cache, reading
+from . import citations, contents, curation, diffs, exports, history, languages, page_cache, reading
 from . import search as search_index
 from .filters import SpeechFilter
 from .forms import CiteForm, NameIndexForm, NameSuggestionForm, ReadingSettingsForm
@@ -493,6 +494,31 @@ def speakers_in_order_of_appearance(speech, paragraphs=None):
         if paragraph.speaker_id:
             seen.setdefault(paragraph.speaker_id, paragraph.speaker)
     return list(seen.values()) or list(speech.speakers.all())
+
+
+class SpeechDownload(PublishedSpeechView):
+    """The address as a file: plain text, the archive's JSON, CSV of its paragraphs, or TEI (see speeches.exports)."""
+
+    file_format = None
+
+    def get(self, request, *args, **kwargs):
+        # Drafts and withdrawn addresses are not found, except by editors, as on the address's page.
+        speech = exports.for_export(Speech.objects.filter(pk=self.get_object().pk)).get()
+        if self.file_format == "txt":
+            body = exports.as_text(speech, request.build_absolute_uri(speech.get_absolute_url()))
+        elif self.file_format == "json":
+            body = exports.as_json(speech)
+        elif self.file_format == "csv":
+            stream = io.StringIO()
+            exports.write_csv(stream, [speech])
+            body = stream.getvalue()
+        else:
+            body = exports.as_tei(speech)
+        response = HttpResponse(body, content_type=exports.DOWNLOADS[self.file_format])
+        name = f"{speech.date.isoformat()}-{speech.slug}.{self.file_format}"
+        response["Content-Disposition"] = content_disposition_header(True, name)
+        shows_speech(request, speech, speech.paragraphs.all())
+        return response
 
 
 class SpeechCite(PublishedSpeechView):

@@ -95,7 +95,7 @@ def test_export_then_import_into_an_empty_archive_round_trips_every_field(archiv
         "70001",
     )
     output = tmp_path / "archive.jsonl"
-    call_command("export_speeches", "--output", str(output))
+    call_command("export_corpus", "--include-unpublished", "--output", str(output))
     assert len(output.read_text("utf-8").splitlines()) == 3
 
     Speech.objects.all().delete()

@@ -35,9 +35,7 @@ written for reference and not read back: the archive keeps its own history.
 import datetime
 import json
 
-from django.db.models import Prefetch
-
-from speeches.models import Paragraph, Speaker, Speech
+from speeches.models import Paragraph, Speech
 
 from .base import ParsedParagraph, ParsedSpeaker, ParsedSpeech, ParseError, Rejected, decode
 
@@ -258,19 +256,3 @@ def parsed_record(parsed):
         ),
         "paragraphs": [{"kind": p.kind, "speaker_label": p.speaker_label, "text": p.text} for p in parsed.paragraphs],
     }
-
-
-def export_speeches(stream, queryset=None, *, chunk_size=200):
-    """Write speeches to `stream` as JSON Lines; return how many were written."""
-    queryset = (queryset if queryset is not None else Speech.objects.all()).order_by("date", "id")
-    speakers = Speaker.objects.prefetch_related("aliases")
-    queryset = queryset.select_related("venue", "translation").prefetch_related(
-        Prefetch("speakers", queryset=speakers),
-        Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position").select_related("speaker")),
-        Prefetch("paragraphs__speaker__aliases"),
-    )
-    count = 0
-    for speech in queryset.iterator(chunk_size=chunk_size):
-        stream.write(json.dumps(speech_record(speech), ensure_ascii=False) + "\n")
-        count += 1
-    return count
