@@ -3,8 +3,8 @@ from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
 from . import feeds, page_cache, search_views, views
-from .methods import read_only
 from .exports import DOWNLOADS
+from .methods import read_only
 from .sitemaps import SITEMAPS
 
 

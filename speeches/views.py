@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.generic import dates
 
-from . import citations, contents, curation, diffs, exports, history, languages, page_cache, reading
+from . import citations, contents, curation, diffs, exports, history, languages, metadata, page_cache, reading
 from . import search as search_index
 from .filters import SpeechFilter
 from .forms import CiteForm, NameIndexForm, NameSuggestionForm, ReadingSettingsForm
@@ -234,9 +234,12 @@ class SpeechDetail(PublishedSpeechView):
         context["translation"] = translation if translation and translation.is_published else None
         context["url"] = context["permanent_url"] = self.request.build_absolute_uri(speech.get_absolute_url())
         context["accessed"] = timezone.localdate()
-        context["citations"] = citations.cite(
-            speech, speakers_in_order_of_appearance(speech, paragraphs), context["url"], context["accessed"]
+        authors = speakers_in_order_of_appearance(speech, paragraphs)
+        context["citations"] = citations.cite(speech, authors, context["url"], context["accessed"])
+        context["structured_data"] = metadata.structured_data(
+            speech, context["url"], authors, self.request.build_absolute_uri
         )
+        context["opengraph_locale"] = metadata.opengraph_locale(speech.language)
         shows_speech(
             self.request,
             speech,
