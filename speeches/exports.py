@@ -4,6 +4,9 @@ One address is a download from its page; the whole archive, or a filtered part o
 write through the same functions here. The corpus is written speech by speech from an iterator over the database,
 so memory stays the same whatever its size.
 
+The TEI is built with the standard library's ElementTree rather than lxml: lxml keeps every xml:id it has seen in a
+dictionary that lasts as long as the process, so a corpus of unique ids would grow it without end.
+
 TEI follows the ParlaMint conventions for transcripts of speeches: the speakers in a `listPerson`, each turn an
 utterance `<u who="#…">` holding one `<seg>` per paragraph, headings as `<head>`, stage directions as `<note>`, and
 the source in the header.
@@ -11,9 +14,9 @@ the source in the header.
 
 import csv
 import json
+from xml.etree import ElementTree as etree
 
 from django.db.models import Prefetch
-from lxml import etree
 
 from .citations import source_site
 from .importers.json_format import speech_record
@@ -24,6 +27,8 @@ ARCHIVE = "Speech archive"
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 TEI = "http://www.tei-c.org/ns/1.0"
 XML = "http://www.w3.org/XML/1998/namespace"
+# TEI's elements without a prefix, as TEI documents are written.
+etree.register_namespace("", TEI)
 CSV_COLUMNS = ["date", "slug", "title", "language", "position", "kind", "speaker", "speaker_label", "text"]
 # Formats of one address's download: file extension -> media type.
 DOWNLOADS = {
@@ -204,8 +209,13 @@ def tei_document(speech, prefix=""):
     return root
 
 
+def _serialized(element, declaration=False):
+    etree.indent(element)
+    return etree.tostring(element, encoding="UTF-8", xml_declaration=declaration) + b"\n"
+
+
 def as_tei(speech):
-    return etree.tostring(tei_document(speech), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return _serialized(tei_document(speech), declaration=True)
 
 
 def write_tei(stream, speeches):
@@ -219,12 +229,12 @@ def write_tei(stream, speeches):
     _tei("publisher", publication, ARCHIVE)
     _tei("licence", _tei("availability", publication), "CC BY 4.0", target=LICENCE)
     _tei("p", _tei("sourceDesc", file_desc), "Each transcript's header names its source.")
-    stream.write(etree.tostring(header, pretty_print=True))
+    stream.write(_serialized(header))
     count = 0
     for speech in speeches:
         # The day and the slug name one address in the archive, and in the corpus.
         document = tei_document(speech, prefix=f"d{speech.date:%Y%m%d}-{speech.slug}.")
-        stream.write(etree.tostring(document, pretty_print=True))
+        stream.write(_serialized(document))
         count += 1
     stream.write(b"</teiCorpus>\n")
     return count
