@@ -90,6 +90,11 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
+    # The API: its OpenAPI document and documentation page, Swagger UI's files, and CORS on its answers. Django REST
+    # framework itself needs no entry: its templates and static files serve a browsable API the archive does not offer.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "reversion",
     "axes",
     "speeches",
@@ -98,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that answers on its own, so that every answer of the API carries its CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     # Compresses pages rendered for this request; cached pages are kept and sent already compressed.
     "django.middleware.gzip.GZipMiddleware",
     # ETag on every page, and 304 to a browser whose copy is current.
@@ -330,3 +337,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# The read-only JSON API under /api/ (speeches/api/): JSON only, and no sign-in, since it shows only what is public.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "speeches.api.views.exception_handler",
+    # ?format= would choose among renderers; there is one.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Speech archive API",
+    "DESCRIPTION": (
+        "The published addresses of the archive, their transcripts, speakers and venues, and full-text search, "
+        "read-only. Filters and queries mean what they mean on the archive's pages. Every refusal answers "
+        '{"errors": [...]}, each error naming the parameter at fault.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the archive's own static files: the Content-Security-Policy allows no other source.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "speeches.api.views.empty_filters_allowed",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "SpeechKind": "speeches.models.Speech.Kind",
+        "ParagraphKind": "speeches.models.Paragraph.Kind",
+        "Language": "speeches.models.Speech.Language",
+    },
+}
+# Any site may read the API from a page: its answers are public and need no credentials. Elsewhere no CORS header.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]

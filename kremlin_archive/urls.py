@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", read_only(views.healthz), name="healthz"),
     path("readyz", read_only(views.readyz), name="readyz"),
+    path("api/", include("speeches.api.urls")),
     path("", include("speeches.urls")),
 ]
 

@@ -394,7 +394,7 @@ def page_of(response):
 class Archive:
     """What the archive holds, as address values and as the words and names a reader would type."""
 
-    speeches: list  # {"year", "month", "day", "slug"} in URL form, one per speech of any status
+    speeches: list  # {"year", "month", "day", "slug", "id"} in URL form, one per speech of any status
     slugs: list  # speaker and venue address names, current and merged away
     names: list  # speaker and venue names and spellings
     words: list  # words of the transcripts
@@ -524,7 +524,13 @@ def archive(backend, indexed):
         made += [russian, english]
     return Archive(
         speeches=[
-            {"year": f"{s.date:%Y}", "month": f"{s.date:%m}", "day": f"{s.date:%d}", "slug": segment(s.slug)}
+            {
+                "year": f"{s.date:%Y}",
+                "month": f"{s.date:%m}",
+                "day": f"{s.date:%d}",
+                "slug": segment(s.slug),
+                "id": str(s.pk),
+            }
             for s in made
         ],
         slugs=[
