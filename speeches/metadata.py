@@ -44,7 +44,7 @@ def structured_data(speech, url, speakers, absolute):
         data["isBasedOn"] = {"@type": "CreativeWork", "url": speech.source_url, "publisher": publisher}
         if publisher in LICENCES:
             data["license"] = LICENCES[publisher]
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     # Nothing in the data may close the script element or open a comment in it.
     return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
