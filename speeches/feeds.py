@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from . import page_cache
 from . import search as search_index
-from .filters import SpeechFilter
-from .forms import SearchForm
 from .models import CHRONOLOGICAL_DESC, Speaker, Speech, Venue
+from .search_views import read_search
 
 ENTRIES = 30  # addresses per feed: a month or more of the archive's usual pace
 SUMMARY_WORDS = 60
@@ -123,13 +122,7 @@ class SearchSpeeches(LatestSpeeches):
     """The newest addresses matching a search: the same query and filters as the search page, newest first."""
 
     def __call__(self, request, *args, **kwargs):
-        form = SearchForm(request.GET)
-        filterset = SpeechFilter(request.GET, queryset=Speech.objects.published())
-        errors = []
-        if not form.is_valid():
-            errors += [" ".join(messages) for messages in form.errors.values()]
-        if not filterset.is_valid():
-            errors += filterset.clean_form_errors()
+        form, filterset, errors = read_search(request.GET)
         if not errors and form.cleaned_data["query"] is None:
             errors.append(_("A search feed needs the words to search for (q)."))
         if errors:

@@ -28,16 +28,22 @@ RETRY_AFTER_REBUILD = 120
 RETRY_AFTER_TIMEOUT = 10
 
 
-def search(request):
-    page_cache.depends_on(request, page_cache.LISTINGS)
-    form = SearchForm(request.GET)
-    filterset = SpeechFilter(request.GET, queryset=Speech.objects.published())
-    context = {"form": form, "filterset": filterset, "q": request.GET.get("q", "")}
+def read_search(data):
+    """The search form and the filter set for these parameters, and what is wrong with them, one sentence each."""
+    form = SearchForm(data)
+    filterset = SpeechFilter(data, queryset=Speech.objects.published())
     errors = []
     if not form.is_valid():
         errors += [" ".join(messages) for messages in form.errors.values()]
     if not filterset.is_valid():
         errors += filterset.clean_form_errors()
+    return form, filterset, errors
+
+
+def search(request):
+    page_cache.depends_on(request, page_cache.LISTINGS)
+    form, filterset, errors = read_search(request.GET)
+    context = {"form": form, "filterset": filterset, "q": request.GET.get("q", "")}
     if errors:
         context["errors"] = errors
         context["name_lists"] = filterset.name_lists(speaker=None, venue=None)
