@@ -332,11 +332,13 @@ def _name_widget(names, url_name, placeholder):
 
 @dataclass(frozen=True)
 class FilterError:
-    """One readable sentence about a field, with the records a reader can choose instead."""
+    """One readable sentence about a parameter, with the records a reader can choose instead."""
 
     text: str
     choices: tuple = ()
     id: str = ""
+    # The query parameter at fault, as the API names it.
+    parameter: str = ""
 
     def __str__(self):
         return self.text
@@ -410,6 +412,7 @@ class SpeechFilter(django_filters.FilterSet):
                     tuple(self._choice(name, record) for record in records),
                     # The id the invalid input names in its aria-describedby.
                     f"{self.form[name].auto_id}_error",
+                    name,
                 )
             )
         return errors

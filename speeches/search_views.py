@@ -7,7 +7,7 @@ from django.utils.translation import pgettext
 
 from . import page_cache
 from . import search as search_index
-from .filters import SpeechFilter
+from .filters import FilterError, SpeechFilter
 from .forms import SearchForm
 from .models import Speech
 from .search import (
@@ -29,12 +29,15 @@ RETRY_AFTER_TIMEOUT = 10
 
 
 def read_search(data):
-    """The search form and the filter set for these parameters, and what is wrong with them, one sentence each."""
+    """The search form and the filter set for these parameters, and what is wrong with them: a FilterError each.
+
+    The search page, its feed and the API read a search here, and each words the errors its own way.
+    """
     form = SearchForm(data)
     filterset = SpeechFilter(data, queryset=Speech.objects.published())
     errors = []
     if not form.is_valid():
-        errors += [" ".join(messages) for messages in form.errors.values()]
+        errors += [FilterError(" ".join(messages), parameter=name) for name, messages in form.errors.items()]
     if not filterset.is_valid():
         errors += filterset.clean_form_errors()
     return form, filterset, errors

@@ -24,7 +24,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from speeches import page_cache
 from speeches import search as search_index
 from speeches.filters import SORT_CHOICES, NameFilter, SpeechFilter
-from speeches.forms import SearchForm
 from speeches.models import CHRONOLOGICAL_DESC, Speaker, SpeakerRedirect, Speech, Venue, VenueRedirect
 from speeches.search import (
     RESULTS_PER_PAGE,
@@ -34,7 +33,7 @@ from speeches.search import (
     as_phrase,
     only_common_words,
 )
-from speeches.search_views import RETRY_AFTER_REBUILD, RETRY_AFTER_TIMEOUT
+from speeches.search_views import RETRY_AFTER_REBUILD, RETRY_AFTER_TIMEOUT, read_search
 from speeches.views import shows_speech
 
 from . import serializers
@@ -227,12 +226,13 @@ def empty_filters_allowed(result, generator, request, public):
     return result
 
 
-def filter_errors(request, filterset):
-    """One error per invalid filter, with the speakers or venues a name may mean, each as this request narrowed."""
+def api_errors(request, problems):
+    """The archive's FilterErrors as the API's errors, with the speakers or venues a name may mean, each as this
+    request narrowed."""
     return [
         error(
             found.text,
-            name,
+            found.parameter,
             [
                 {
                     "name": choice.name,
@@ -243,15 +243,14 @@ def filter_errors(request, filterset):
                 for choice in found.choices
             ],
         )
-        # clean_form_errors reports the fields in the order of the form's errors.
-        for name, found in zip(filterset.form.errors, filterset.clean_form_errors(), strict=True)
+        for found in problems
     ]
 
 
 def filtered(request, speeches):
     filterset = SpeechFilter(request.query_params, queryset=speeches)
     if not filterset.is_valid():
-        raise BadParameters(filter_errors(request, filterset))
+        raise BadParameters(api_errors(request, filterset.clean_form_errors()))
     return filterset.qs
 
 
@@ -365,13 +364,8 @@ class SearchView(ApiView):
 
     def get(self, request):
         page_cache.depends_on(request, page_cache.LISTINGS)
-        form = SearchForm(request.query_params)
-        filterset = SpeechFilter(request.query_params, queryset=Speech.objects.published())
-        errors = []
-        if not form.is_valid():
-            errors += [error(" ".join(messages), name) for name, messages in form.errors.items()]
-        if not filterset.is_valid():
-            errors += filter_errors(request, filterset)
+        form, filterset, problems = read_search(request.query_params)
+        errors = api_errors(request, problems)
         if not errors and form.cleaned_data["query"] is None:
             errors.append(error("A search needs the words to search for.", "q"))
         if errors:
