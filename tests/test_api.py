@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 SITE = "http://testserver"
 API_ADDRESSES = [
+    "/api/",
     "/api/speeches/",
     "/api/speeches/{id}/",
     "/api/search/",
@@ -656,6 +657,49 @@ def test_a_renamed_speaker_reaches_a_cached_speech(client, archive):
     archive["putin"].name = "Vladimir V. Putin"
     archive["putin"].save()
     assert get(client, url)["speakers"][0]["name"] == "Vladimir V. Putin"
+
+
+# Where everything is
+
+
+def test_the_root_gives_the_address_of_every_part_of_the_api(client, archive):
+    root = get(client, "/api/")
+    assert root == {
+        "speeches": f"{SITE}/api/speeches/",
+        "search": f"{SITE}/api/search/",
+        "speakers": f"{SITE}/api/speakers/",
+        "venues": f"{SITE}/api/venues/",
+        "openapi": f"{SITE}/api/openapi.json",
+        "documentation": f"{SITE}/api/docs/",
+    }
+    assert {part: client.get(url).status_code for part, url in root.items()} == {
+        "speeches": 200,
+        "search": 400,  # no words to search for
+        "speakers": 200,
+        "venues": 200,
+        "openapi": 200,
+        "documentation": 200,
+    }
+
+
+@pytest.mark.parametrize("url", ["/api/nothing/", "/api/speeches/1/paragraphs/", "/api/openapi.json/", "/api/feed"])
+def test_an_address_the_api_does_not_have_is_refused_in_the_apis_shape(client, db, url):
+    assert get(client, url, 404) == refusal(
+        f"The API has no address “{url}”. {SITE}/api/ lists its parts, and {SITE}/api/docs/ documents them."
+    )
+
+
+@pytest.mark.parametrize(
+    "url, location",
+    [
+        ("/api/speeches?kind=meeting", "/api/speeches/?kind=meeting"),
+        ("/api/speakers/vladimir-putin", "/api/speakers/vladimir-putin/"),
+        ("/api/docs", "/api/docs/"),
+    ],
+)
+def test_an_address_without_its_final_slash_is_sent_to_it(client, archive, url, location):
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (301, location)
 
 
 # Methods and CORS

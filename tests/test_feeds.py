@@ -8,6 +8,7 @@ import feedparser
 import pytest
 from django.utils.timezone import localtime
 
+from speeches import reading
 from speeches.models import Speech
 from tests.factories import make_speaker, make_speech, make_venue
 
@@ -157,3 +158,17 @@ def test_robots_keep_crawlers_off_searches_and_point_to_the_sitemap(client):
     assert "Disallow: /search/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert re.match(r"User-agent: \*", lines[0])
+
+
+@pytest.mark.parametrize("language, section", [("en", "Open data and API"), ("ru", "Открытые данные и API")])
+def test_every_page_leads_to_the_open_data_and_each_of_its_links_answers(client, addresses, language, section):
+    client.cookies[reading.COOKIE_NAME] = reading.cookie_value({**reading.DEFAULTS, "language": language})
+    home = client.get("/")
+    assert home.status_code == 200
+    assert f'<a href="/about/#data">{section}</a>' in home.content.decode()
+    about = client.get("/about/")
+    assert about.status_code == 200
+    data = about.content.decode().split('id="data"')[1].split("<h2")[0]
+    links = re.findall(r'href="([^"]+)"', data)
+    assert links == ["/feed/", "/rss/", "/api/", "/api/docs/"]
+    assert [client.get(link).status_code for link in links] == [200, 200, 200, 200]

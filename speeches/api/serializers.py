@@ -196,3 +196,12 @@ class ErrorSerializer(serializers.Serializer):
 
 class ErrorsSerializer(serializers.Serializer):
     errors = ErrorSerializer(many=True)
+
+
+class RootSerializer(serializers.Serializer):
+    speeches = AbsoluteURL(help_text="The published addresses, with the archive's filters.")
+    search = AbsoluteURL(help_text="Search of the published transcripts; needs `q`.")
+    speakers = AbsoluteURL(help_text="The speakers of published addresses.")
+    venues = AbsoluteURL(help_text="The venues of published addresses.")
+    openapi = AbsoluteURL(help_text="The OpenAPI 3 document of the API.")
+    documentation = AbsoluteURL(help_text="The API's documentation page.")

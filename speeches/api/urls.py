@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 # Imported for its path converters (<name:…>), which the archive's own addresses register.
 import speeches.urls  # noqa: F401
@@ -16,6 +16,7 @@ def answer(view, timeout_setting="PAGE_CACHE_TIMEOUT"):
 
 
 urlpatterns = [
+    path("", views.Root.as_view(), name="api_root"),
     path("speeches/", answer(views.SpeechList), name="api_speech_list"),
     path("speeches/<name:id>/", answer(views.SpeechDetail), name="api_speech_detail"),
     path("search/", answer(views.SearchView, "SEARCH_CACHE_TIMEOUT"), name="api_search"),
@@ -25,4 +26,6 @@ urlpatterns = [
     path("venues/<name:slug>/", answer(views.VenueDetail), name="api_venue_detail"),
     path("openapi.json", views.Document.as_view(), name="api_schema"),
     path("docs/", views.Documentation.as_view(url_name="api_schema"), name="api_docs"),
+    # After every address, and after the slash Django's CommonMiddleware would add to one of them.
+    re_path(r"^(?P<path>.*)$", views.no_such_address),
 ]

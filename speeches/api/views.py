@@ -9,8 +9,8 @@ import logging
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Count, Q
-from django.http import HttpResponsePermanentRedirect
-from django.urls import reverse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -116,6 +116,52 @@ class ApiView(generics.GenericAPIView):
         # The API speaks English whatever the reader's view settings: its messages are part of its interface.
         translation.activate(settings.LANGUAGE_CODE)
         super().initial(request, *args, **kwargs)
+
+
+# Where everything is ---------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="root",
+        summary="Where each part of the API is",
+        responses={200: serializers.RootSerializer},
+    )
+)
+class Root(ApiView):
+    """The address of each part of the API and of its documentation: where a client starts."""
+
+    serializer_class = serializers.RootSerializer
+    PARTS = {
+        "speeches": "api_speech_list",
+        "search": "api_search",
+        "speakers": "api_speaker_list",
+        "venues": "api_venue_list",
+        "openapi": "api_schema",
+        "documentation": "api_docs",
+    }
+
+    def get(self, request):
+        return Response(self.get_serializer({part: reverse(name) for part, name in self.PARTS.items()}).data)
+
+
+def no_such_address(request, path):
+    """Any other address under /api/: 404 in the API's own shape, pointing to where the addresses are listed.
+
+    An address that only lacks its final slash is sent on to it, as Django's CommonMiddleware sends the pages.
+    """
+    if not path.endswith("/"):
+        try:
+            found = resolve(request.path_info + "/")
+        except Resolver404:
+            found = None
+        if found is not None and found.func is not no_such_address:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    message = (
+        f"The API has no address “{request.path}”. {request.build_absolute_uri(reverse('api_root'))} lists its "
+        f"parts, and {request.build_absolute_uri(reverse('api_docs'))} documents them."
+    )
+    return JsonResponse({"errors": [error(message)]}, status=404, json_dumps_params={"ensure_ascii": False})
 
 
 # Pages ----------------------------------------------------------------------------------------------------------
