@@ -393,9 +393,11 @@ def venue_detail(request, slug):
     return render(request, "speeches/venue_detail.html", {"venue": venue, "page_obj": page})
 
 
-# Search result pages are endless variations of the archive's own pages; crawlers find the addresses by the sitemap.
+# Search result pages, and the API's searches, are endless variations of the archive's own pages; crawlers find the
+# addresses by the sitemap.
 ROBOTS = """User-agent: *
 Disallow: /search/
+Disallow: /api/search/
 Disallow: /settings/
 Disallow: /admin/
 Sitemap: {sitemap}

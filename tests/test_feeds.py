@@ -156,6 +156,7 @@ def test_robots_keep_crawlers_off_searches_and_point_to_the_sitemap(client):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert "Disallow: /search/" in lines
+    assert "Disallow: /api/search/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert re.match(r"User-agent: \*", lines[0])
 

@@ -55,6 +55,19 @@ def test_an_address_page_describes_itself_as_a_creative_work(client, address):
     assert html.count("</script>") == html.count("<script")
 
 
+def test_an_address_page_points_to_its_record_in_the_api_and_in_tei(client, address):
+    html = client.get(address.get_absolute_url()).content.decode()
+    alternates = dict(re.findall(r'<link rel="alternate" type="([^"]+)" href="([^"]+)">', html))
+    assert alternates == {
+        "application/json": f"/api/speeches/{address.pk}/",
+        "application/tei+xml": "/speeches/2023/06/28/meeting-on-roads.xml",
+    }
+    record = client.get(alternates["application/json"])
+    assert (record.status_code, record.json()["title"]) == (200, "Meeting on </script><b>roads</b>")
+    tei = client.get(alternates["application/tei+xml"])
+    assert (tei.status_code, tei["Content-Type"]) == (200, "application/tei+xml")
+
+
 def test_an_address_page_carries_opengraph(client, address):
     html = client.get(address.get_absolute_url()).content.decode()
     properties = dict(re.findall(r'<meta property="([^"]+)" content="([^"]*)">', html))
