@@ -14,6 +14,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -684,9 +685,18 @@ def test_the_root_gives_the_address_of_every_part_of_the_api(client, archive):
 
 @pytest.mark.parametrize("url", ["/api/nothing/", "/api/speeches/1/paragraphs/", "/api/openapi.json/", "/api/feed"])
 def test_an_address_the_api_does_not_have_is_refused_in_the_apis_shape(client, db, url):
-    assert get(client, url, 404) == refusal(
+    expected = refusal(
         f"The API has no address “{url}”. {SITE}/api/ lists its parts, and {SITE}/api/docs/ documents them."
     )
+    assert get(client, url, 404) == expected
+    # As a browser posts: without a CSRF token.
+    posted = Client(enforce_csrf_checks=True).post(url)
+    assert (posted.status_code, posted.json()) == (404, expected)
+
+
+def test_only_reading_is_sent_on_to_the_address_with_its_final_slash(client, db):
+    assert client.post("/api/speeches").status_code == 404
+    assert client.head("/api/speeches").status_code == 301
 
 
 @pytest.mark.parametrize(

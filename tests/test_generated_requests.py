@@ -23,6 +23,7 @@ from django import forms
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import Resolver404, URLResolver, get_resolver, resolve
+from django.urls.converters import PathConverter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +52,8 @@ METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "TRACE", "PATCH")
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 # The one public page that takes a form; every other page only shows things.
 ACCEPTS_POST = {"reading_settings"}
+# What is under /api/ but none of its addresses: no page, so 404 whatever the method.
+NO_SUCH_ADDRESS = "api_no_such_address"
 
 
 # The addresses -------------------------------------------------------------------------------------------------
@@ -419,9 +422,18 @@ CONVERTER_VALUES = {
     speech_urls.FourDigitYear: years,
     speech_urls.TwoDigits: two_digits,
     speech_urls.Name: made_up_names,
+    # Several names, slashes between them, with or without a slash at the end.
+    PathConverter: st.tuples(st.lists(made_up_names, min_size=1, max_size=4), st.booleans()).map(
+        lambda drawn: "/".join(drawn[0]) + "/" * drawn[1]
+    ),
 }
 # One plain value of each, to check that a filled-in route is the address it was taken from.
-PLAIN_VALUES = {speech_urls.FourDigitYear: "2023", speech_urls.TwoDigits: "06", speech_urls.Name: "a-name"}
+PLAIN_VALUES = {
+    speech_urls.FourDigitYear: "2023",
+    speech_urls.TwoDigits: "06",
+    speech_urls.Name: "a-name",
+    PathConverter: "no/such/address",
+}
 
 
 @st.composite
@@ -646,4 +658,5 @@ def test_pages_that_only_show_things_refuse_other_methods(archive, reader, data)
             allowed = (*READ_METHODS, "POST") if address.name in ACCEPTS_POST else READ_METHODS
             # A made-up value the pattern does not take (an empty name, a slash in it) is some other address.
             if method not in allowed and page_of(response) == address.name:
-                assert response.status_code == 405, f"{request}\nanswered {response.status_code}, not 405"
+                expected = 404 if address.name == NO_SUCH_ADDRESS else 405
+                assert response.status_code == expected, f"{request}\nanswered {response.status_code}, not {expected}"

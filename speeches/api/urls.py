@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 # Imported for its path converters (<name:…>), which the archive's own addresses register.
 import speeches.urls  # noqa: F401
@@ -27,5 +27,5 @@ urlpatterns = [
     path("openapi.json", views.Document.as_view(), name="api_schema"),
     path("docs/", views.Documentation.as_view(url_name="api_schema"), name="api_docs"),
     # After every address, and after the slash Django's CommonMiddleware would add to one of them.
-    re_path(r"^(?P<path>.*)$", views.no_such_address),
+    path("<path:path>", views.no_such_address, name="api_no_such_address"),
 ]

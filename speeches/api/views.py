@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
@@ -145,12 +146,15 @@ class Root(ApiView):
         return Response(self.get_serializer({part: reverse(name) for part, name in self.PARTS.items()}).data)
 
 
+# It changes nothing, so a POST needs no CSRF token to be told the address does not exist.
+@csrf_exempt
 def no_such_address(request, path):
     """Any other address under /api/: 404 in the API's own shape, pointing to where the addresses are listed.
 
-    An address that only lacks its final slash is sent on to it, as Django's CommonMiddleware sends the pages.
+    An address that only lacks its final slash is read at that address, as Django's CommonMiddleware sends the
+    pages there; other methods are not sent on, as their bodies would not follow.
     """
-    if not path.endswith("/"):
+    if request.method in ("GET", "HEAD") and not path.endswith("/"):
         try:
             found = resolve(request.path_info + "/")
         except Resolver404:
