@@ -3,6 +3,7 @@
 Each start is the real one: make, migrations, the sample, the index and gunicorn, in a directory of their own.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -62,7 +63,9 @@ class Start:
         return Path(self.log).read_text(errors="replace")
 
     def stop(self):
-        os.killpg(self.process.pid, signal.SIGTERM)
+        # A start that failed may have ended already: its exit, not a missing process, is what the test reports.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=60)
 
 
