@@ -497,9 +497,16 @@ class ParagraphSearch(models.Model):
     vector = SearchVectorField()
     # Unstemmed words ('simple' configuration) for the "exact words" option.
     exact = SearchVectorField()
+    words = models.PositiveIntegerField(
+        null=True, help_text="How many words the paragraph says, as the archive counts them; 0 for the title and lead."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["speech", "position"], name="paragraphsearch_unique")]
+        # Rows indexed before words were counted: found at once, to rebuild them.
+        indexes = [
+            models.Index(fields=["speech"], condition=models.Q(words__isnull=True), name="paragraphsearch_uncounted")
+        ]
 
     def __str__(self):
         return f"{self.speech_id} ¶{self.position}"

@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
-from . import feeds, page_cache, search_views, views
+from . import feeds, page_cache, research_views, search_views, views
 from .exports import DOWNLOADS
 from .methods import read_only
 from .sitemaps import SITEMAPS
@@ -117,6 +117,12 @@ urlpatterns = [
     path("settings/", views.reading_settings, name="reading_settings"),
     path("about/", read_only(TemplateView.as_view(template_name="about.html")), name="about"),
     path("search/", page(search_views.search, "SEARCH_CACHE_TIMEOUT"), name="search"),
+    path("concordance/", page(research_views.concordance, "SEARCH_CACHE_TIMEOUT"), name="concordance"),
+    path("concordance/csv/", read_only(research_views.concordance_csv), name="concordance_csv"),
+    path("trends/", page(research_views.trends, "SEARCH_CACHE_TIMEOUT"), name="trends"),
+    path("trends/csv/", read_only(research_views.trends_csv), name="trends_csv"),
+    path("who-says/", page(research_views.who_says, "SEARCH_CACHE_TIMEOUT"), name="who_says"),
+    path("quote/", page(research_views.quote, "SEARCH_CACHE_TIMEOUT"), name="quote"),
     path("search/speakers/", read_only(views.name_suggestions), {"field": "speaker"}, name="speaker_names"),
     path("search/venues/", read_only(views.name_suggestions), {"field": "venue"}, name="venue_names"),
     path("speakers/", page(views.speaker_index), name="speaker_index"),

@@ -23,13 +23,16 @@ from speeches.models import IndexUpdate, SimilarSpeech, Speaker, Speech, Venue
 from .documents import compare_with_database, load_paragraphs, speeches_for_index, stamp  # noqa: F401
 from .health import IndexUnavailable, require_documents
 from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, check_prefixes  # noqa: F401  (part of the interface)
+from .occurrences import find as find_occurrences  # noqa: F401  (part of the interface)
 from .query import QueryError, as_phrase, only_common_words, parse_query, replace_words  # noqa: F401  (the interface)
 from .types import (  # noqa: F401  (part of the interface)
     PARAGRAPHS_PER_SPEECH,
     RESULTS_PER_PAGE,
     SORTS,
     FacetValue,
+    Found,
     Matches,
+    Occurrences,
     ParagraphHit,
     SearchParams,
     SearchResults,
@@ -79,6 +82,32 @@ def search(params):
     budget = Budget()
     matches = get_backend().search(params, budget)
     return _results(matches, params)
+
+
+def occurrences(params):
+    """Where the query's words occur in the paragraphs the filters keep (an Occurrences), counted exactly.
+
+    Raise as search() does; SearchTimeout too when the count could not be finished in time.
+    """
+    check_prefixes(params.query, params.text)
+    return get_backend().occurrences(params, Budget())
+
+
+def best_paragraphs(params, limit):
+    """The (speech id, position) of the paragraphs that rank highest for the query under the filters, best first.
+
+    What is found within the time budget: a ranking, not a count.
+    """
+    check_prefixes(params.query, params.text)
+    return get_backend().best_paragraphs(params, limit, Budget())
+
+
+def word_counts(params):
+    """The words of the published paragraphs the filters keep (the query aside): a Counter by (year, month, speaker).
+
+    Speaker 0 is nobody named. The measure of rates "per 10,000 words".
+    """
+    return get_backend().word_counts(params)
 
 
 def unavailable():

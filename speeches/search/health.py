@@ -2,11 +2,11 @@
 
 from speeches.models import IndexUpdate, Speech
 
-MISSING, EMPTY, UNREADABLE = "missing", "empty", "unreadable"
+MISSING, EMPTY, UNREADABLE, OUTDATED = "missing", "empty", "unreadable", "outdated"
 
 
 class IndexUnavailable(Exception):
-    """The index cannot answer searches: missing, empty while speeches are published, or unreadable.
+    """The index cannot answer searches: missing, empty while speeches are published, unreadable, or outdated.
 
     ``reason`` is one word, safe to show anyone; ``str()`` adds the detail an operator needs.
     """

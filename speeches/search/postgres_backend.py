@@ -9,6 +9,7 @@ Each step of a search runs under what is left of its time budget (``SET LOCAL st
 counts and the page of speeches must come back in time, the snippets, facets and suggestions may not.
 """
 
+import collections
 import dataclasses
 import re
 from contextlib import contextmanager
@@ -17,7 +18,21 @@ from functools import reduce
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import EmptyResultSet
 from django.db import OperationalError, connection, transaction
-from django.db.models import Case, Count, F, FloatField, IntegerField, Max, Q, TextField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat, Replace
 from django.utils.translation import gettext
 from psycopg.errors import QueryCanceled
@@ -25,19 +40,21 @@ from psycopg.errors import QueryCanceled
 from speeches.models import Paragraph, ParagraphSearch, SearchWord, Speech
 
 from .documents import load_paragraphs
-from .health import require_documents
+from .health import OUTDATED, IndexUnavailable, require_documents
 from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, spans_from_markers
 from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes, terms
+from .occurrences import find, patterns
 from .query import And, Not, Or, Phrase, Prefix, QueryError, Word, correctable_words, proximity_runs
 from .ranking import APART, NEAR, NEAR_ONE_ANOTHER, SIDE_BY_SIDE, TIER_STEP, TITLE_SHARE
-from .text import is_common, stem, words
-from .types import PARAGRAPHS_PER_SPEECH, Matches
+from .text import is_common, stem, word_count, words
+from .types import PARAGRAPHS_PER_SPEECH, Found, Matches, Occurrences
 
 CONFIGS = {"en": "english", "ru": "russian"}
 # ts_rank's normalization 32 squeezes a rank into [0, 1): rank / (rank + 1).
 SQUEEZED = 32
 # The advisory lock key that serialises index updates across processes (any constant of our own).
 INDEX_LOCK = 7_262_011
+WORD_COUNT_BATCH = 2_000
 
 _ROW_SQL = """
 INSERT INTO {table} (speech_id, position, speaker, language, kind, date, venue, updated, vector, exact)
@@ -82,6 +99,32 @@ class PostgresBackend:
             cursor.execute(sql.format(table=self.table, config=_CONFIG_SQL, where=where), params)
         only = "WHERE speech_id IN ({})".format(",".join(str(int(i)) for i in ids)) if ids is not None else ""
         cursor.execute(_WORDS_SQL.format(words=SearchWord._meta.db_table, table=self.table, where=only))
+        self._count_words(ids)
+
+    def _count_words(self, ids=None):
+        """Set each new row's number of words, counted as every backend counts them (text.word_count)."""
+        rows = ParagraphSearch.objects.filter(words__isnull=True)
+        if ids is not None:
+            rows = rows.filter(speech_id__in=ids)
+        rows.filter(position=0).update(words=0)
+        texts = rows.filter(position__gt=0).annotate(text=_paragraph("text")).values_list("id", "text")
+        batch = []
+        with connection.cursor() as cursor:
+            for pk, text in texts.iterator(chunk_size=WORD_COUNT_BATCH):
+                batch.append((pk, word_count(text or "")))
+                if len(batch) == WORD_COUNT_BATCH:
+                    self._set_words(cursor, batch)
+                    batch = []
+            if batch:
+                self._set_words(cursor, batch)
+
+    def _set_words(self, cursor, batch):
+        ids, counts = zip(*batch, strict=True)
+        cursor.execute(
+            f"UPDATE {self.table} AS t SET words = v.words FROM unnest(%s::bigint[], %s::integer[]) AS v(id, words)"
+            " WHERE t.id = v.id",
+            [list(ids), list(counts)],
+        )
 
     def update(self, ids):
         self._require_postgres()
@@ -112,6 +155,8 @@ class PostgresBackend:
 
     def status(self):
         self._require_postgres()
+        if ParagraphSearch.objects.filter(words__isnull=True).exists():
+            raise IndexUnavailable(OUTDATED, "some rows were indexed before their words were counted")
         return int(ParagraphSearch.objects.exists())
 
     def warm(self):
@@ -144,15 +189,7 @@ class PostgresBackend:
             params, cut = self._limit_prefixes(params)
         match, tier, score = self._match(params)
         key = Value(float(TIER_STEP)) * tier + score
-        filters = {
-            "speaker": params.speaker,
-            "venue": params.venue,
-            "kind": params.kind,
-            "language": params.language,
-            "date__gte": params.date_from,
-            "date__lte": params.date_to,
-        }
-        rows = ParagraphSearch.objects.filter(match, **{lookup: value for lookup, value in filters.items() if value})
+        rows = ParagraphSearch.objects.filter(match, **_filters(params))
 
         with _budgeted(budget):
             matches = _count(rows)
@@ -306,6 +343,55 @@ class PostgresBackend:
                 result[position] = mark_spans(text, spans)
         return result
 
+    def occurrences(self, params, budget=None):
+        self._require_postgres()
+        budget = budget or Budget()
+        _reject_nul(params)
+        with _budgeted(budget):
+            limited, _ = self._limit_prefixes(params)
+        found_patterns = patterns(params.query, params.exact, _cut_words(limited.query))
+        match, _, _ = self._match(limited)
+        rows = ParagraphSearch.objects.filter(match, position__gt=0, **_filters(params)).annotate(
+            text=_paragraph("text")
+        )
+        paragraphs = []
+        with _budgeted(budget):
+            for sid, position, speaker, date, text in rows.values_list("speech", "position", "speaker", "date", "text"):
+                count = len(find(text or "", found_patterns))
+                if count:
+                    paragraphs.append(Found(sid, position, speaker or 0, date.toordinal(), count))
+        if not paragraphs:
+            require_documents(ParagraphSearch.objects.exists())
+        paragraphs.sort(key=lambda found: (found.day, found.speech, found.position))
+        return Occurrences(paragraphs=paragraphs, patterns=found_patterns)
+
+    def best_paragraphs(self, params, limit, budget=None):
+        self._require_postgres()
+        budget = budget or Budget()
+        _reject_nul(params)
+        with _budgeted(budget):
+            params, _ = self._limit_prefixes(params)
+        match, _, score = self._match(params)
+        rows = (
+            ParagraphSearch.objects.filter(match, position__gt=0, **_filters(params))
+            .annotate(score=score)
+            .order_by("-score", "speech", "position")
+        )
+        with _budgeted(budget):
+            return [(sid, position) for sid, position in rows.values_list("speech", "position")[:limit]]
+
+    def word_counts(self, params):
+        self._require_postgres()
+        rows = (
+            ParagraphSearch.objects.filter(position__gt=0, **_filters(params))
+            .values("date__year", "date__month", "speaker")
+            .annotate(total=Sum("words"))
+        )
+        counts = collections.Counter()
+        for row in rows:
+            counts[row["date__year"], row["date__month"], row["speaker"] or 0] += row["total"] or 0
+        return counts
+
     def more_like(self, speech, limit):
         self._require_postgres()
         budget = Budget()
@@ -383,6 +469,35 @@ def _budgeted(budget):
         if isinstance(error.__cause__, QueryCanceled):
             raise SearchTimeout from error
         raise
+
+
+def _filters(params):
+    """The filters of a search as lookups on ParagraphSearch: those given only."""
+    lookups = {
+        "speaker": params.speaker,
+        "venue": params.venue,
+        "kind": params.kind,
+        "language": params.language,
+        "date__gte": params.date_from,
+        "date__lte": params.date_to,
+    }
+    return {lookup: value for lookup, value in lookups.items() if value}
+
+
+def _paragraph(column):
+    """A column of the paragraph a ParagraphSearch row indexes."""
+    return Subquery(
+        Paragraph.objects.filter(speech=OuterRef("speech"), position=OuterRef("position")).values(column)[:1]
+    )
+
+
+def _cut_words(node):
+    """{prefix: its words} for each prefix of an expanded query cut to its most frequent words."""
+    if isinstance(node, _CutPrefix):
+        return {node.text: node.words}
+    if isinstance(node, (And, Or)):
+        return {text: words for child in node.children for text, words in _cut_words(child).items()}
+    return {}  # a word, a phrase, a prefix kept whole, or excluded words: none cut
 
 
 def _reject_nul(params):

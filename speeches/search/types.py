@@ -5,6 +5,7 @@ Backends import these; nothing here imports a backend.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from speeches.models import Paragraph, Speech
 
@@ -51,6 +52,28 @@ class Matches:
     page: int = 1  # the page found: the last one when the one asked for is past it
     cut_prefixes: list = field(default_factory=list)  # prefixes that matched more than MAX_PREFIX_WORDS words
     timed_out: bool = False  # time ran out: what was found by then, counts included
+
+
+class Found(NamedTuple):
+    """A paragraph where a query's words occur, and how many times (see occurrences)."""
+
+    speech: int
+    position: int
+    speaker: int  # 0: nobody named
+    day: int  # the speech's date, as an ordinal
+    count: int
+
+
+@dataclass
+class Occurrences:
+    """Where a query's words occur, paragraph by paragraph in date order, and the patterns they were found by."""
+
+    paragraphs: list = field(default_factory=list)  # Found, by date, speech and position
+    patterns: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return sum(found.count for found in self.paragraphs)
 
 
 @dataclass

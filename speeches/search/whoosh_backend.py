@@ -37,13 +37,14 @@ from whoosh.searching import TimeLimit
 from speeches.models import Paragraph, Speech
 
 from .documents import compare_with_database, load_paragraphs, speeches_for_index, stamp
-from .health import MISSING, IndexUnavailable, require_documents, unreadable
+from .health import MISSING, OUTDATED, IndexUnavailable, require_documents, unreadable
 from .highlight import mark_spans, snippet
 from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes
+from .occurrences import patterns, stretches_at
 from .query import And, Not, Or, Phrase, Prefix, Word, correctable_words, positive_terms, proximity_runs
 from .ranking import APART, closeness, paragraph_key, speech_order, squeeze
-from .text import COMMON_WORDS, is_common, stem
-from .types import PARAGRAPHS_PER_SPEECH, Matches
+from .text import COMMON_WORDS, TOKEN_PATTERN, is_common, stem, word_count
+from .types import PARAGRAPHS_PER_SPEECH, Found, Matches, Occurrences
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ logger = logging.getLogger(__name__)
 # with the same stem (read from the lexicon, cached per segment), so "exact words" needs no second field
 # and indexing costs half as much. Every word is indexed, common ones too, so that a quoted phrase matches
 # each of its words in place ("to be or not to be"); words outside quotes leave the common ones out.
-WORDS = RegexTokenizer() | LowercaseFilter()
+WORDS = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
 SEARCHED_WORDS = WORDS | StopFilter(stoplist=COMMON_WORDS, minsize=1)
 TYPICAL_SCORE = 8.0  # about the median BM25F score of a paragraph matching two words, on the English transcripts
 
@@ -60,9 +61,13 @@ SCHEMA = fields.Schema(
     head=fields.ID(),  # "1" on the one document per speech that holds its title and lead
     stamp=fields.STORED(),  # "<speech id> <updated>" on head documents, to find stale speeches
     words=fields.TEXT(analyzer=WORDS),
-    # "speech position speaker date-ordinal venue kind language": everything filters and facets need.
+    # "speech position speaker date-ordinal venue kind language words": everything filters, facets and the
+    # research tools' rates need.
     meta=fields.COLUMN(columns.VarBytesColumn()),
 )
+# Written in each index directory: an index of another format is rebuilt, not misread.
+FORMAT = "2"  # 2: a paragraph's meta ends with its number of words
+FORMAT_FILE = "archive-format"
 
 
 WRITER_TIMEOUT = 120  # seconds to wait for another process's writer instead of failing
@@ -82,21 +87,31 @@ def documents(speech):
         "head": "1",
         "stamp": f"{sid} {stamp(speech)}",
         "words": head,
-        "meta": f"{sid} 0 0 {common}".encode(),
+        "meta": f"{sid} 0 0 {common} 0".encode(),
     }
     for paragraph in speech.paragraphs.all():
         if paragraph.kind == Paragraph.Kind.SEPARATOR or not paragraph.text:
             continue
+        words = word_count(paragraph.text)
         yield {
             "speech": sid,
             "words": paragraph.text,
-            "meta": f"{sid} {paragraph.position} {paragraph.speaker_id or 0} {common}".encode(),
+            "meta": f"{sid} {paragraph.position} {paragraph.speaker_id or 0} {common} {words}".encode(),
         }
 
 
 def _meta(raw, intern=sys.intern):
-    sid, position, speaker, day, venue, kind, language = raw.split()
-    return int(sid), int(position), int(speaker), int(day), int(venue), intern(kind.decode()), intern(language.decode())
+    sid, position, speaker, day, venue, kind, language, words = raw.split()
+    return (
+        int(sid),
+        int(position),
+        int(speaker),
+        int(day),
+        int(venue),
+        intern(kind.decode()),
+        intern(language.decode()),
+        int(words),
+    )
 
 
 def open_index(path):
@@ -130,6 +145,7 @@ class _Reader:
         self._metas = (None, None)
         self._segment_forms = {}
         self._forms = (None, None)
+        self._word_counts = (None, {})
 
     def current_searcher(self):
         # Not Searcher.refresh(): it reuses segment readers whose deletions have since changed,
@@ -193,6 +209,27 @@ class _Reader:
         self._forms = (keys, forms)
         return forms
 
+    def word_counts(self, searcher, params):
+        """Words of the paragraphs the filters keep: a Counter by (year, month, speaker id)."""
+        metas = self.metas(searcher)
+        keys = self._metas[0]
+        if self._word_counts[0] != keys:
+            self._word_counts = (keys, {})
+        cache = self._word_counts[1]
+        filters = (params.speaker, params.venue, params.kind, params.language, params.date_from, params.date_to)
+        if filters not in cache:
+            keep = _meta_filter(params)
+            by_day = collections.Counter()
+            for meta in metas:
+                if meta is not None and meta[1] and keep(meta):
+                    by_day[meta[3], meta[2]] += meta[7]
+            counts = collections.Counter()
+            for (day, speaker), words in by_day.items():
+                date = datetime.date.fromordinal(day)
+                counts[date.year, date.month, speaker] += words
+            cache[filters] = counts
+        return cache[filters]
+
     def close(self):
         # Closing only lets go of file handles: a file that vanished or broke meanwhile must not hide why.
         with suppress(Exception):
@@ -228,6 +265,7 @@ class WhooshBackend:
         self.root.mkdir(parents=True, exist_ok=True)
         path = Path(tempfile.mkdtemp(prefix="index-", dir=self.root))
         index.create_in(path, SCHEMA)
+        (path / FORMAT_FILE).write_text(FORMAT)
         return path
 
     def _swap(self, path):
@@ -241,6 +279,12 @@ class WhooshBackend:
         path = self._current()
         if path is None or not path.is_dir():
             raise IndexUnavailable(MISSING, f"there is no index directory at {self.root / 'current'}")
+        try:
+            built = (path / FORMAT_FILE).read_text()
+        except FileNotFoundError:
+            built = "1"
+        if built != FORMAT:
+            raise IndexUnavailable(OUTDATED, f"{path} holds format {built}, and this version reads format {FORMAT}")
         return path
 
     def _index(self):
@@ -540,6 +584,54 @@ class WhooshBackend:
                 marked[paragraph.position] = mark_spans(paragraph.text, spans)
         return marked
 
+    def occurrences(self, params, budget=None):
+        budget = budget or Budget()
+        with self._reading() as searcher:
+            require_documents(searcher.doc_count())
+            forms = self._stem_forms(searcher)
+            query = compile_query(params.query, params.exact, forms, searcher.reader())
+            expansions, cut = self._expand_prefixes(searcher, params.query)
+            found_patterns = patterns(params.query, params.exact, cut)
+            if query is None or query is wq.NullQuery:
+                return Occurrences(patterns=found_patterns)
+            query = _limit_prefixes(query, expansions)
+            metas = self._doc_metas(searcher)
+            keep = _meta_filter(params)
+            matched, timed_out = _matching_documents(searcher, query, budget, scored=False)
+            if timed_out:
+                raise SearchTimeout  # a count cut short is not a count
+            # Paragraphs only: a title is not said, and has no place in a concordance.
+            docs = sorted(doc for doc, _ in matched if keep(metas[doc]) and metas[doc][1])
+            slot_words = [[_slot_words(slot, forms, expansions) for slot in pattern] for pattern in found_patterns]
+            positions = [[_positions(searcher, words, docs) for words in pattern] for pattern in slot_words]
+            budget.check()
+            paragraphs = []
+            for doc in docs:
+                count = len(stretches_at([[set(found.get(doc, ())) for found in pattern] for pattern in positions]))
+                if count:
+                    sid, position, speaker, day = metas[doc][:4]
+                    paragraphs.append(Found(sid, position, speaker, day, count))
+        paragraphs.sort(key=lambda found: (found.day, found.speech, found.position))
+        return Occurrences(paragraphs=paragraphs, patterns=found_patterns)
+
+    def best_paragraphs(self, params, limit, budget=None):
+        budget = budget or Budget()
+        with self._reading() as searcher:
+            require_documents(searcher.doc_count())
+            forms = self._stem_forms(searcher)
+            query = compile_query(params.query, params.exact, forms, searcher.reader())
+            if query is None or query is wq.NullQuery:
+                return []
+            metas = self._doc_metas(searcher)
+            keep = _meta_filter(params)
+            found, _ = _matching_documents(searcher, query, budget)
+            best = [doc for doc, _ in found if metas[doc][1] and keep(metas[doc])][:limit]
+            return [tuple(metas[doc][:2]) for doc in best]
+
+    def word_counts(self, params):
+        with self._reading() as searcher:
+            return self._reader.word_counts(searcher, params)
+
     def more_like(self, speech, limit):
         # The opening of a long transcript says enough about it; reading all of it costs more than it adds.
         text = "\n".join(speech.paragraphs.values_list("text", flat=True))[:20_000]
@@ -582,17 +674,30 @@ def _key_terms(searcher, text, count=8, candidates=200):
     return [term for _, term in sorted(weighed)[:count]]
 
 
-def _matching_documents(searcher, query, budget):
+def _matching_documents(searcher, query, budget, scored=True):
     """The (document, score) pairs matching query found within the budget, best first, and whether time ran out."""
     budget.check()
     # No alarm signal: it reaches only the main thread and would interrupt whatever runs there. The collector
     # looks at the clock between documents instead.
-    collector = TimeLimitCollector(searcher.collector(limit=None), budget.remaining(), greedy=True, use_alarm=False)
+    collector = TimeLimitCollector(
+        searcher.collector(limit=None, scored=scored), budget.remaining(), greedy=True, use_alarm=False
+    )
     try:
         searcher.search_with_collector(query, collector)
     except TimeLimit:
         return collector.results().items(), True
     return collector.results().items(), False
+
+
+def _slot_words(slot, forms, expansions):
+    """The indexed words that may stand at a slot of an occurrence pattern."""
+    if slot.stem:
+        return sorted(forms.get(slot.stem, ()))
+    if slot.word:
+        return [slot.word]
+    if slot.prefix:
+        return list(expansions.get(slot.prefix, ()))
+    return sorted(slot.words)
 
 
 def _limit_prefixes(query, expansions):
