@@ -32,6 +32,7 @@ API_ADDRESSES = [
     "/api/speeches/",
     "/api/speeches/{id}/",
     "/api/search/",
+    "/api/concordance/",
     "/api/speakers/",
     "/api/speakers/{slug}/",
     "/api/venues/",
@@ -668,6 +669,7 @@ def test_the_root_gives_the_address_of_every_part_of_the_api(client, archive):
     assert root == {
         "speeches": f"{SITE}/api/speeches/",
         "search": f"{SITE}/api/search/",
+        "concordance": f"{SITE}/api/concordance/",
         "speakers": f"{SITE}/api/speakers/",
         "venues": f"{SITE}/api/venues/",
         "openapi": f"{SITE}/api/openapi.json",
@@ -676,6 +678,7 @@ def test_the_root_gives_the_address_of_every_part_of_the_api(client, archive):
     assert {part: client.get(url).status_code for part, url in root.items()} == {
         "speeches": 200,
         "search": 400,  # no words to search for
+        "concordance": 400,
         "speakers": 200,
         "venues": 200,
         "openapi": 200,
@@ -782,6 +785,9 @@ def test_the_document_names_every_filter_and_parameter(document):
     searched = parameters(document, "/api/search/")
     assert set(searched) == filters | {"q", "exact", "page"}
     assert searched["q"]["required"] is True
+    lines = parameters(document, "/api/concordance/")
+    assert set(lines) == filters - {"sort"} | {"q", "exact", "order", "page"}
+    assert lines["order"]["schema"]["enum"] == ["date", "left", "newest", "right", "speaker"]
     assert searched["kind"]["schema"]["enum"] == sorted(Speech.Kind.values)
     assert parameters(document, "/api/speeches/")["page_size"]["schema"] == {
         "type": "integer",
@@ -796,6 +802,7 @@ def test_the_document_describes_every_refusal(document):
         "/api/speeches/": ["200", "400", "404"],
         "/api/speeches/{id}/": ["200", "404"],
         "/api/search/": ["200", "400", "404", "503"],
+        "/api/concordance/": ["200", "400", "404", "503"],
         "/api/speakers/{slug}/": ["200", "301", "404"],
     }.items():
         responses = document["paths"][path]["get"]["responses"]

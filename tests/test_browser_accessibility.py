@@ -41,6 +41,11 @@ PAGES = [
     ("speech with search highlights", "{speech}?q=cooperation"),
     ("speech versions", "{speech}versions/"),
     ("withdrawn address", "/speeches/2023/06/12/withdrawn/"),
+    ("concordance", "/concordance/?q=cooperation"),
+    ("concordance refused", "/concordance/?q=cooperation&order=sideways"),
+    ("trends", "/trends/?q=cooperation&q=Putin&by=month"),
+    ("who says it most", "/who-says/?q=cooperation"),
+    ("quote finder", "/quote/?quote=cooperation+between+our+countries"),
 ]
 
 

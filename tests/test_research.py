@@ -214,7 +214,9 @@ def test_concordance_page_shows_the_lines_and_links_each_to_its_paragraph(client
     assert response.status_code == 200
     body = response.content.decode()
     assert "5 occurrences" in body
-    assert body.index(">again.<") < body.index(">and sanctioned goods.<") < body.index(">will not help the Union State.<")
+    assert (
+        body.index(">again.<") < body.index(">and sanctioned goods.<") < body.index(">will not help the Union State.<")
+    )
     assert f'href="{archive["b"].get_absolute_url()}#p1"' in body
 
 
@@ -269,8 +271,13 @@ def test_trends_page_draws_a_point_per_period_linked_to_its_concordance_and_a_ta
     assert body.count("<polyline") == 2
     assert "/concordance/?q=sanctions&amp;date_from=2019-01-01&amp;date_to=2019-12-31" in body
     # The table: words said per year, then each query's count and rate.
-    assert "<td>11</td><td>3 <span class=\"rate\">(2727.27)</span></td><td>0 <span class=\"rate\">(0.00)</span></td>" in body
-    assert "<td>17</td><td>2 <span class=\"rate\">(1176.47)</span></td><td>2 <span class=\"rate\">(1176.47)</span></td>" in body
+    assert (
+        '<td>11</td><td>3 <span class="rate">(2727.27)</span></td><td>0 <span class="rate">(0.00)</span></td>' in body
+    )
+    assert (
+        '<td>17</td><td>2 <span class="rate">(1176.47)</span></td><td>2 <span class="rate">(1176.47)</span></td>'
+        in body
+    )
 
 
 def test_trends_csv_has_a_row_per_period_and_query(client, archive):
@@ -302,4 +309,51 @@ def test_quote_page_shows_the_paragraph_with_its_permalink_and_citation(client, 
     url = archive["a"].get_absolute_url()
     assert f'href="{url}#p1"' in body
     assert "Putin, V. (2018, March 1). <i>Sanctions in the title</i> [Transcript of" in body
-    assert f"paragraph 1]. President of Russia" in body
+    assert "paragraph 1]. President of Russia" in body
+
+
+# The API
+
+
+def test_api_concordance_gives_the_lines_with_their_addresses(client, archive):
+    answer = client.get("/api/concordance/", {"q": "sanctions", "order": "speaker"}).json()
+
+    assert answer["count"] == 5
+    assert (answer["next"], answer["previous"]) == (None, None)
+    assert [(line["title"], line["paragraph"], line["keyword"]) for line in answer["results"]] == [
+        BY_DATE[3],
+        *BY_DATE[:3],
+        BY_DATE[4],
+    ]
+    assert answer["results"][0] == {
+        "speech": archive["b"].pk,
+        "title": B,
+        "date": "2019-05-07",
+        "paragraph": 1,
+        "speaker": "Dmitry Medvedev",
+        "url": f"http://testserver{archive['b'].get_absolute_url()}#p1",
+        "left": "New",
+        "keyword": "sanctions",
+        "right": "will not help the Union State.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "status", "parameter", "message"),
+    [
+        (
+            {"q": "sanctions", "order": "up"},
+            400,
+            "order",
+            "order must be one of date, newest, speaker, left, right; got “up”.",
+        ),
+        ({"order": "date"}, 400, "q", "A search needs the words to search for."),
+        ({"q": "sanctions", "page": "2"}, 404, None, "There is no page “2”: pages run from 1 to 1."),
+    ],
+)
+def test_api_concordance_refuses_bad_parameters_naming_them(client, archive, data, status, parameter, message):
+    response = client.get("/api/concordance/", data)
+
+    assert response.status_code == status
+    errors = response.json()["errors"]
+    assert [(e["parameter"], e["message"]) for e in errors] == [(parameter, message)]

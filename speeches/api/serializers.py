@@ -179,6 +179,25 @@ class SearchPageSerializer(serializers.Serializer):
     results = SearchHitSerializer(many=True, help_text="The matching addresses on this page, in the order asked.")
 
 
+class ConcordanceLineSerializer(serializers.Serializer):
+    speech = serializers.IntegerField(help_text="The address's id.")
+    title = serializers.CharField(help_text="The address's title.")
+    date = serializers.DateField(help_text="The address's date.")
+    paragraph = serializers.IntegerField(help_text="The paragraph's number in the transcript, from 1.")
+    speaker = serializers.CharField(help_text="Who says the paragraph; empty where nobody is named.")
+    url = serializers.URLField(help_text="The paragraph on the address's page.")
+    left = serializers.CharField(help_text="The words before the keyword, cut to about 80 characters.")
+    keyword = serializers.CharField(help_text="The occurrence, as written in the transcript.")
+    right = serializers.CharField(help_text="The words after the keyword, cut to about 80 characters.")
+
+
+class ConcordancePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="How many occurrences there are: the lines on every page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page of lines; null on the last.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page of lines; null on the first.")
+    results = ConcordanceLineSerializer(many=True, help_text="The lines on this page, in the order asked.")
+
+
 class NameChoiceSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="A speaker or venue the parameter may mean.")
     detail = serializers.CharField(help_text="A speaker's role, or a venue's city and region.")
@@ -201,6 +220,7 @@ class ErrorsSerializer(serializers.Serializer):
 class RootSerializer(serializers.Serializer):
     speeches = AbsoluteURL(help_text="The published addresses, with the archive's filters.")
     search = AbsoluteURL(help_text="Search of the published transcripts; needs `q`.")
+    concordance = AbsoluteURL(help_text="Every occurrence of a query in its context; needs `q`.")
     speakers = AbsoluteURL(help_text="The speakers of published addresses.")
     venues = AbsoluteURL(help_text="The venues of published addresses.")
     openapi = AbsoluteURL(help_text="The OpenAPI 3 document of the API.")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("speeches/", answer(views.SpeechList), name="api_speech_list"),
     path("speeches/<name:id>/", answer(views.SpeechDetail), name="api_speech_detail"),
     path("search/", answer(views.SearchView, "SEARCH_CACHE_TIMEOUT"), name="api_search"),
+    path("concordance/", answer(views.ConcordanceView, "SEARCH_CACHE_TIMEOUT"), name="api_concordance"),
     path("speakers/", answer(views.SpeakerList), name="api_speaker_list"),
     path("speakers/<name:slug>/", answer(views.SpeakerDetail), name="api_speaker_detail"),
     path("venues/", answer(views.VenueList), name="api_venue_list"),

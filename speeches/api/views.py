@@ -22,7 +22,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from speeches import page_cache
+from speeches import page_cache, research
 from speeches import search as search_index
 from speeches.filters import SORT_CHOICES, NameFilter, SpeechFilter
 from speeches.models import CHRONOLOGICAL_DESC, Speaker, SpeakerRedirect, Speech, Venue, VenueRedirect
@@ -136,6 +136,7 @@ class Root(ApiView):
     PARTS = {
         "speeches": "api_speech_list",
         "search": "api_search",
+        "concordance": "api_concordance",
         "speakers": "api_speaker_list",
         "venues": "api_venue_list",
         "openapi": "api_schema",
@@ -413,41 +414,8 @@ class SearchView(ApiView):
     serializer_class = serializers.SearchPageSerializer
 
     def get(self, request):
-        page_cache.depends_on(request, page_cache.LISTINGS)
-        form, filterset, problems = read_search(request.query_params)
-        errors = api_errors(request, problems)
-        if not errors and form.cleaned_data["query"] is None:
-            errors.append(error("A search needs the words to search for.", "q"))
-        if errors:
-            raise BadParameters(errors)
-        tree = form.cleaned_data["query"]
-        if only_common_words(tree):
-            raise BadParameters(
-                [
-                    error(
-                        "Common words such as “the” are not searched on their own; put a phrase in quotes to find "
-                        f"it: {as_phrase(tree)}",
-                        "q",
-                    )
-                ]
-            )
-        params = form.search_params(filterset.form.cleaned_data)
-        try:
-            results = search_index.search(params)
-        except QueryError as found:
-            raise BadParameters([error(found, "q")]) from None
-        except IndexUnavailable as found:
-            logger.warning("Search unavailable: %s", found)
-            raise SearchUnavailable(
-                "The search index is being rebuilt; please try again shortly.", RETRY_AFTER_REBUILD
-            ) from None
-        except SearchTimeout:
-            logger.warning("Search found nothing within %s s: %r", settings.SEARCH_TIME_BUDGET, params.text)
-            raise SearchUnavailable(
-                f"This search found nothing within {settings.SEARCH_TIME_BUDGET:g} seconds; try more specific "
-                "words, or narrow it by speaker, venue, kind or dates.",
-                RETRY_AFTER_TIMEOUT,
-            ) from None
+        params = read_query(request)
+        results = run_search(search_index.search, params)
         pages = SearchPages()
         pages.paginate_queryset(range(results.total), request)
         for hit in results.hits:
@@ -461,6 +429,143 @@ class SearchView(ApiView):
             "cut_prefixes": results.cut_prefixes,
             "timed_out": results.timed_out,
             "results": [hit.speech for hit in results.hits],
+        }
+        return Response(self.get_serializer(answer).data)
+
+
+def read_query(request, *more_errors):
+    """The SearchParams of a request that must hold a query; BadParameters for any bad parameter."""
+    page_cache.depends_on(request, page_cache.LISTINGS)
+    form, filterset, problems = read_search(request.query_params)
+    errors = api_errors(request, problems) + list(more_errors)
+    if not errors and form.cleaned_data["query"] is None:
+        errors.append(error("A search needs the words to search for.", "q"))
+    if errors:
+        raise BadParameters(errors)
+    tree = form.cleaned_data["query"]
+    if only_common_words(tree):
+        raise BadParameters(
+            [
+                error(
+                    "Common words such as “the” are not searched on their own; put a phrase in quotes to find "
+                    f"it: {as_phrase(tree)}",
+                    "q",
+                )
+            ]
+        )
+    return form.search_params(filterset.form.cleaned_data)
+
+
+def run_search(call, params, *args, **kwargs):
+    """call(params, …), its failures answered in the API's shape: 400 for the query, 503 to come back later."""
+    try:
+        return call(params, *args, **kwargs)
+    except (QueryError, research.ResearchError) as found:
+        raise BadParameters([error(found, "order" if isinstance(found, research.ResearchError) else "q")]) from None
+    except IndexUnavailable as found:
+        logger.warning("Search unavailable: %s", found)
+        raise SearchUnavailable(
+            "The search index is being rebuilt; please try again shortly.", RETRY_AFTER_REBUILD
+        ) from None
+    except SearchTimeout:
+        logger.warning("Search found nothing within %s s: %r", settings.SEARCH_TIME_BUDGET, params.text)
+        raise SearchUnavailable(
+            f"This search found nothing within {settings.SEARCH_TIME_BUDGET:g} seconds; try more specific "
+            "words, or narrow it by speaker, venue, kind or dates.",
+            RETRY_AFTER_TIMEOUT,
+        ) from None
+
+
+# Concordance ----------------------------------------------------------------------------------------------------
+
+
+class ConcordancePages(Pages):
+    """Pages of a concordance: as many lines as its page shows."""
+
+    page_size = research.LINES_PER_PAGE
+    page_size_query_param = None
+
+
+CONCORDANCE_ORDERS = {
+    "date": "oldest first (the default)",
+    "newest": "newest first",
+    "speaker": "by the speaker's name, then oldest first",
+    "left": f"by the words left of the keyword, nearest first (up to {research.MAX_CONTEXT_SORT:,} lines)",
+    "right": f"by the words right of the keyword (up to {research.MAX_CONTEXT_SORT:,} lines)",
+}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="concordance",
+        summary="Every occurrence of a query in its context",
+        parameters=[
+            *(parameter for parameter in SEARCH_PARAMETERS if parameter.name != "sort"),
+            OpenApiParameter(
+                "order",
+                OpenApiTypes.STR,
+                enum=list(CONCORDANCE_ORDERS),
+                description="The order of the lines: "
+                + "; ".join(f"{name}, {meaning}" for name, meaning in CONCORDANCE_ORDERS.items())
+                + ".",
+            ),
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                description="Seconds to wait before trying again.",
+                response=[503],
+            ),
+        ],
+        responses={
+            200: serializers.ConcordancePageSerializer,
+            400: ERRORS,
+            404: NOT_FOUND,
+            503: OpenApiResponse(
+                serializers.ErrorsSerializer,
+                description="The index is being rebuilt, or counting took too long. Retry-After says when to try "
+                "again.",
+            ),
+        },
+    )
+)
+class ConcordanceView(ApiView):
+    """One line per occurrence of a query in the published paragraphs, with the words on either side, as the
+    concordance page shows them: the same query language, filters and limits, in pages of fifty lines."""
+
+    serializer_class = serializers.ConcordancePageSerializer
+
+    def get(self, request):
+        order = request.query_params.get("order") or "date"
+        wrong = (
+            []
+            if order in CONCORDANCE_ORDERS
+            else [error(f"order must be one of {', '.join(CONCORDANCE_ORDERS)}; got “{order}”.", "order")]
+        )
+        params = read_query(request, *wrong)
+        number = request.query_params.get("page", "1")
+        requested = int(number) if number.isascii() and number.isdigit() and len(number) <= 18 else 1
+        result = run_search(research.concordance, params, sort=order, page=requested)
+        pages = ConcordancePages()
+        pages.paginate_queryset(range(result.total), request)
+        answer = {
+            "count": result.total,
+            "next": pages.get_next_link(),
+            "previous": pages.get_previous_link(),
+            "results": [
+                {
+                    "speech": line.speech.pk,
+                    "title": line.speech.title,
+                    "date": line.speech.date,
+                    "paragraph": line.paragraph.position,
+                    "speaker": line.speaker_name,
+                    "url": request.build_absolute_uri(line.url),
+                    "left": line.left,
+                    "keyword": line.keyword,
+                    "right": line.right,
+                }
+                for line in result.lines
+            ],
         }
         return Response(self.get_serializer(answer).data)
 
