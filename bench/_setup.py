@@ -4,6 +4,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,3 +39,15 @@ def describe(name, seconds):
     """Return a line with the median and 95th percentile of timings in seconds, in milliseconds."""
     median, p95 = statistics.median(seconds), percentile(seconds, 0.95)
     return f"{name:<40} n={len(seconds):>4}  median {median * 1000:8.2f} ms  p95 {p95 * 1000:8.2f} ms"
+
+
+def timed(client, url, rounds):
+    """Request url rounds times through a test client; return the seconds each took. Stop on any answer but 200."""
+    seconds = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        response = client.get(url)
+        seconds.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+    return seconds

@@ -13,9 +13,8 @@ and 95th percentile in ms, and the API's p95 over the HTML page's.
 import argparse
 import os
 import tempfile
-import time
 
-from _setup import describe, percentile, setup_django
+from _setup import describe, percentile, setup_django, timed
 
 # (what, the HTML page, the API address showing the same)
 PAIRS = [
@@ -24,17 +23,6 @@ PAIRS = [
     ("search", "/search/?q=sanctions", "/api/search/?q=sanctions"),
     ("phrase search", '/search/?q="Union+State"', '/api/search/?q="Union+State"'),
 ]
-
-
-def timed(client, url, rounds):
-    seconds = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        response = client.get(url)
-        seconds.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    return seconds
 
 
 def main():

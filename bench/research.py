@@ -15,7 +15,7 @@ import os
 import tempfile
 import time
 
-from _setup import describe, percentile, setup_django
+from _setup import describe, percentile, setup_django, timed
 
 COMMON = ["people", "development", "Russia", "economy", "cooperation"]
 PAGES = [
@@ -27,17 +27,6 @@ PAGES = [
     ("quote finder", "/quote/?quote=we+must+protect+the+interests+of+our+people+and+our+country"),
 ]
 TARGET = 1.0  # seconds, p95 at 10x
-
-
-def timed(client, url, rounds):
-    seconds = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        response = client.get(url)
-        seconds.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    return seconds
 
 
 def main():

@@ -359,6 +359,13 @@ class SpeechDetail(ApiView):
 
 # Search ---------------------------------------------------------------------------------------------------------
 
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    description="Seconds to wait before trying again.",
+    response=[503],
+)
 SEARCH_PARAMETERS = [
     OpenApiParameter(
         "q",
@@ -387,13 +394,7 @@ SEARCH_PARAMETERS = [
         summary="Search the published transcripts",
         parameters=[
             *SEARCH_PARAMETERS,
-            OpenApiParameter(
-                "Retry-After",
-                OpenApiTypes.INT,
-                OpenApiParameter.HEADER,
-                description="Seconds to wait before trying again.",
-                response=[503],
-            ),
+            RETRY_AFTER,
         ],
         responses={
             200: serializers.SearchPageSerializer,
@@ -509,13 +510,7 @@ CONCORDANCE_ORDERS = {
                 + "; ".join(f"{name}, {meaning}" for name, meaning in CONCORDANCE_ORDERS.items())
                 + ".",
             ),
-            OpenApiParameter(
-                "Retry-After",
-                OpenApiTypes.INT,
-                OpenApiParameter.HEADER,
-                description="Seconds to wait before trying again.",
-                response=[503],
-            ),
+            RETRY_AFTER,
         ],
         responses={
             200: serializers.ConcordancePageSerializer,

@@ -9,6 +9,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from .occurrences import merge as _merge
 from .query import Phrase, Prefix, Word, positive_terms
 from .text import is_common, stem, words
 
@@ -114,13 +115,3 @@ def keep_phrase_matches(text, spans, tree, exact=False):
 
 def strip_markers(text):
     return text.replace(START, "").replace(STOP, "")
-
-
-def _merge(spans):
-    merged = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged

@@ -62,7 +62,10 @@ def _slot(word, exact):
 
 
 def merge(stretches):
-    """Merge (first, last) stretches of word positions that overlap; return them in order."""
+    """Merge (first, last) stretches that overlap; return them in order.
+
+    Word positions (last included) merge when they share a word; character spans (end excluded) when they touch.
+    """
     merged = []
     for first, last in sorted(stretches):
         if merged and first <= merged[-1][1]:
