@@ -85,10 +85,10 @@ def concordance(params, sort="date", page=1, per_page=LINES_PER_PAGE):
                 )
                 % {"limit": f"{MAX_CONTEXT_SORT:,}", "count": f"{total:,}"}
             )
-        lines = list(_lines(found.paragraphs, found.patterns))
+        lines = list(_lines(found.by_date(), found.patterns))
         lines.sort(key=_context_key(sort))
         return Concordance(total, lines[start : start + per_page], page, pages, found)
-    paragraphs = _in_order(found.paragraphs, sort)
+    paragraphs = _in_order(found.by_date(), sort)
     chosen, skip = _covering(paragraphs, start, per_page)
     lines = list(_lines(chosen, found.patterns))[skip : skip + per_page]
     return Concordance(total, lines, page, pages, found)
@@ -97,14 +97,17 @@ def concordance(params, sort="date", page=1, per_page=LINES_PER_PAGE):
 def all_lines(params):
     """Every line of the concordance of a search, in date order, read a batch of paragraphs at a time."""
     found = search.occurrences(params)
+    paragraphs = found.by_date()
     batch = 500
-    for start in range(0, len(found.paragraphs), batch):
-        yield from _lines(found.paragraphs[start : start + batch], found.patterns)
+    for start in range(0, len(paragraphs), batch):
+        yield from _lines(paragraphs[start : start + batch], found.patterns)
 
 
 def _in_order(paragraphs, sort):
+    """Paragraphs given by date, in the order asked for."""
     if sort == "newest":
-        return sorted(paragraphs, key=lambda f: (-f.day, -f.speech, f.position))
+        # Reversed by day and speech; a stable sort keeps each speech's paragraphs in order.
+        return sorted(paragraphs, key=lambda f: f.day << 32 | f.speech, reverse=True)
     if sort == "speaker":
         names = dict(Speaker.objects.filter(pk__in={f.speaker for f in paragraphs}).values_list("pk", "name"))
         # Paragraphs of nobody named come last.
@@ -217,9 +220,12 @@ def trends(queries, by="year"):
     result = []
     for text, params in queries:
         found = search.occurrences(params)
-        counts = Counter()
+        by_day = Counter()
         for paragraph in found.paragraphs:
-            counts[period_of(paragraph.day, by)] += paragraph.count
+            by_day[paragraph.day] += paragraph.count
+        counts = Counter()
+        for day, count in by_day.items():
+            counts[period_of(day, by)] += count
         result.append(Series(text, found.total, [Point(p, counts.get(p, 0), words.get(p, 0)) for p in periods]))
     return result
 

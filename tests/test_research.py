@@ -134,6 +134,21 @@ def test_exact_words_and_filters_narrow_the_count(archive):
     assert where(in_2019.lines) == BY_DATE[3:]
 
 
+def test_counts_follow_an_edit_and_a_withdrawal(archive, indexed):
+    with indexed():
+        paragraph = archive["a"].paragraphs.get(position=1)
+        paragraph.text = "Sanctions, once."
+        paragraph.save()
+        archive["a"].save()  # a changed transcript is indexed again
+    assert where(research.concordance(params("sanctions")).lines) == [(A, 1, "Sanctions"), *BY_DATE[3:]]
+    with indexed():
+        archive["b"].status = Speech.Status.WITHDRAWN
+        archive["b"].save()
+    assert where(research.concordance(params("sanctions")).lines) == [(A, 1, "Sanctions"), BY_DATE[4]]
+    (series,) = research.trends([("sanctions", params("sanctions"))])
+    assert [(p.period, p.count, p.words) for p in series.points] == [((2018,), 1, 5), ((2019,), 1, 9)]
+
+
 def test_trends_count_occurrences_and_rates_per_year(archive):
     (series,) = research.trends([("sanctions", params("sanctions"))])
 

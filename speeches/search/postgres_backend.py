@@ -362,7 +362,6 @@ class PostgresBackend:
                     paragraphs.append(Found(sid, position, speaker or 0, date.toordinal(), count))
         if not paragraphs:
             require_documents(ParagraphSearch.objects.exists())
-        paragraphs.sort(key=lambda found: (found.day, found.speech, found.position))
         return Occurrences(paragraphs=paragraphs, patterns=found_patterns)
 
     def best_paragraphs(self, params, limit, budget=None):

@@ -66,14 +66,19 @@ class Found(NamedTuple):
 
 @dataclass
 class Occurrences:
-    """Where a query's words occur, paragraph by paragraph in date order, and the patterns they were found by."""
+    """Where a query's words occur, paragraph by paragraph, and the patterns they were found by."""
 
-    paragraphs: list = field(default_factory=list)  # Found, by date, speech and position
+    paragraphs: list = field(default_factory=list)  # Found, in no particular order: counting needs none
     patterns: list = field(default_factory=list)
 
     @property
     def total(self):
         return sum(found.count for found in self.paragraphs)
+
+    def by_date(self):
+        """The paragraphs by date, then speech and position."""
+        # One whole number per paragraph: tens of thousands of tuples compared field by field took a tenth of a second.
+        return sorted(self.paragraphs, key=lambda found: found[3] << 64 | found[0] << 32 | found[1])
 
 
 @dataclass

@@ -212,16 +212,20 @@ class _Reader:
     def word_counts(self, searcher, params):
         """Words of the paragraphs the filters keep: a Counter by (year, month, speaker id)."""
         metas = self.metas(searcher)
-        keys = self._metas[0]
-        if self._word_counts[0] != keys:
-            self._word_counts = (keys, {})
+        # Per searcher: a new one comes with every commit, and a commit may only delete documents.
+        if self._word_counts[0] is not searcher:
+            self._word_counts = (searcher, {})
         cache = self._word_counts[1]
         filters = (params.speaker, params.venue, params.kind, params.language, params.date_from, params.date_to)
         if filters not in cache:
             keep = _meta_filter(params)
+            deleted = set()
+            for leaf, offset in _leaves(searcher):
+                if leaf.has_deletions():
+                    deleted.update(offset + doc for doc in leaf.deleted_docs_set)
             by_day = collections.Counter()
-            for meta in metas:
-                if meta is not None and meta[1] and keep(meta):
+            for doc, meta in enumerate(metas):
+                if meta is not None and meta[1] and keep(meta) and doc not in deleted:
                     by_day[meta[3], meta[2]] += meta[7]
             counts = collections.Counter()
             for (day, speaker), words in by_day.items():
@@ -594,24 +598,30 @@ class WhooshBackend:
             found_patterns = patterns(params.query, params.exact, cut)
             if query is None or query is wq.NullQuery:
                 return Occurrences(patterns=found_patterns)
-            query = _limit_prefixes(query, expansions)
             metas = self._doc_metas(searcher)
             keep = _meta_filter(params)
-            matched, timed_out = _matching_documents(searcher, query, budget, scored=False)
-            if timed_out:
-                raise SearchTimeout  # a count cut short is not a count
-            # Paragraphs only: a title is not said, and has no place in a concordance.
-            docs = sorted(doc for doc, _ in matched if keep(metas[doc]) and metas[doc][1])
             slot_words = [[_slot_words(slot, forms, expansions) for slot in pattern] for pattern in found_patterns]
-            positions = [[_positions(searcher, words, docs) for words in pattern] for pattern in slot_words]
-            budget.check()
-            paragraphs = []
-            for doc in docs:
-                count = len(stretches_at([[set(found.get(doc, ())) for found in pattern] for pattern in positions]))
-                if count:
-                    sid, position, speaker, day = metas[doc][:4]
-                    paragraphs.append(Found(sid, position, speaker, day, count))
-        paragraphs.sort(key=lambda found: (found.day, found.speech, found.position))
+            if _any_of_words(params.query) and all(len(pattern) == 1 for pattern in slot_words):
+                # Any of some words: the paragraphs that hold them are those their postings list, and the count in
+                # each is how often they stand there, which the postings keep without their positions.
+                counts = _frequencies(searcher, {word for (words,) in slot_words for word in words}, budget)
+                docs = (doc for doc in sorted(counts) if metas[doc][1] and keep(metas[doc]))
+                found = ((doc, counts[doc]) for doc in docs)
+            else:
+                query = _limit_prefixes(query, expansions)
+                matched, timed_out = _matching_documents(searcher, query, budget, scored=False)
+                if timed_out:
+                    raise SearchTimeout  # a count cut short is not a count
+                # Paragraphs only: a title is not said, and has no place in a concordance.
+                docs = sorted(doc for doc, _ in matched if metas[doc][1] and keep(metas[doc]))
+                positions = [[_positions(searcher, words, docs) for words in pattern] for pattern in slot_words]
+                budget.check()
+                found = (
+                    (doc, len(stretches_at([[set(at.get(doc, ())) for at in pattern] for pattern in positions])))
+                    for doc in docs
+                )
+            make = Found._make  # from a tuple, without a call to Python per paragraph
+            paragraphs = [make(metas[doc][:4] + (count,)) for doc, count in found if count]
         return Occurrences(paragraphs=paragraphs, patterns=found_patterns)
 
     def best_paragraphs(self, params, limit, budget=None):
@@ -700,6 +710,49 @@ def _slot_words(slot, forms, expansions):
     return sorted(slot.words)
 
 
+def _any_of_words(node):
+    """Whether a query asks for any of some words, prefixes or one-word phrases, and nothing else."""
+    if isinstance(node, Or):
+        return all(_any_of_words(child) for child in node.children)
+    return isinstance(node, (Word, Prefix, Phrase))
+
+
+def _frequencies(searcher, words, budget):
+    """{document: how often any of these words stands in it}, deleted documents left out."""
+    counts = collections.Counter()
+    for leaf, offset in _leaves(searcher):
+        deleted = leaf.deleted_docs_set if leaf.has_deletions() else ()
+        for word in words:
+            try:
+                postings = leaf.postings("words", word)
+            except TermNotFound:
+                continue
+            for doc, weight in _postings_weights(postings):
+                if doc not in deleted:
+                    counts[offset + doc] += int(weight)
+            budget.check()
+    return counts
+
+
+def _postings_weights(postings):
+    """(document, weight) for each posting of a segment's term: a word's frequency, for a field with positions.
+
+    A block at a time where the matcher is Whoosh's own segment matcher (it keeps each block's documents and weights
+    as arrays): one call per posting took most of the time of a count over a common word.
+    """
+    postings = getattr(postings, "child", postings)  # a segment with deletions wraps its matcher; they are left out
+    if hasattr(postings, "_read_ids") and hasattr(postings, "_read_weights") and hasattr(postings, "_next_block"):
+        while postings.is_active():
+            postings._read_ids()
+            postings._read_weights()
+            yield from zip(postings._ids[postings._i :], postings._weights[postings._i :], strict=True)
+            postings._next_block()
+        return
+    while postings.is_active():
+        yield postings.id(), postings.weight()
+        postings.next()
+
+
 def _limit_prefixes(query, expansions):
     """Replace each prefix of a Whoosh query by the words it was expanded to."""
 
@@ -742,6 +795,10 @@ def _meta_filter(params):
     low = params.date_from.toordinal() if params.date_from else None
     high = params.date_to.toordinal() if params.date_to else None
 
+    if not equal and low is None and high is None:
+        # No filter: every document with a meta is kept, and a research count asks this of every paragraph.
+        return _has_meta
+
     def keep(meta):
         if meta is None:
             return False
@@ -751,6 +808,10 @@ def _meta_filter(params):
         return (low is None or meta[3] >= low) and (high is None or meta[3] <= high)
 
     return keep
+
+
+def _has_meta(meta):
+    return meta is not None
 
 
 def _aggregate(docs, metas):
