@@ -393,11 +393,16 @@ def venue_detail(request, slug):
     return render(request, "speeches/venue_detail.html", {"venue": venue, "page_obj": page})
 
 
-# Search result pages, and the API's searches, are endless variations of the archive's own pages; crawlers find the
-# addresses by the sitemap.
+# Search result pages, the research tools' pages and the API's searches are endless variations of the archive's own
+# pages, and each costs a search; crawlers find the addresses by the sitemap.
 ROBOTS = """User-agent: *
 Disallow: /search/
 Disallow: /api/search/
+Disallow: /concordance/
+Disallow: /api/concordance/
+Disallow: /trends/
+Disallow: /who-says/
+Disallow: /quote/
 Disallow: /settings/
 Disallow: /admin/
 Sitemap: {sitemap}

@@ -155,8 +155,8 @@ def test_robots_keep_crawlers_off_searches_and_point_to_the_sitemap(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
-    assert "Disallow: /search/" in lines
-    assert "Disallow: /api/search/" in lines
+    assert {"Disallow: /search/", "Disallow: /api/search/", "Disallow: /api/concordance/"} <= set(lines)
+    assert {"Disallow: /concordance/", "Disallow: /trends/", "Disallow: /who-says/", "Disallow: /quote/"} <= set(lines)
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert re.match(r"User-agent: \*", lines[0])
 
