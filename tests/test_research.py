@@ -16,7 +16,7 @@ import pytest
 
 from speeches import research
 from speeches.models import Speech
-from speeches.search import SearchParams, parse_query
+from speeches.search import SearchParams, documents, parse_query
 from tests.factories import add_paragraph, make_speaker, make_speech
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,18 @@ def test_concordance_pages_cut_through_a_paragraph(archive):
     assert where(third.lines) == BY_DATE[4:]
     # Past the last page: the last.
     assert where(research.concordance(params("sanctions"), page=9, per_page=2).lines) == BY_DATE[4:]
+
+
+def test_concordance_reads_the_paragraphs_of_many_speeches_in_batches(archive, monkeypatch):
+    monkeypatch.setattr(documents, "SPEECHES_PER_QUERY", 1)
+
+    assert where(research.concordance(params("sanctions"), sort="left").lines) == [
+        BY_DATE[0],
+        BY_DATE[4],
+        BY_DATE[2],
+        BY_DATE[3],
+        BY_DATE[1],
+    ]
 
 
 def test_concordance_refuses_to_sort_by_context_past_its_limit(archive, monkeypatch):

@@ -1,6 +1,6 @@
 """What the index is built from: the published speeches and their paragraphs, read for both backends."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from speeches.models import Paragraph, Speech
 
@@ -30,14 +30,25 @@ def stamp(speech):
     return speech.updated.isoformat()
 
 
+SPEECHES_PER_QUERY = 200  # a condition per speech: SQLite parses a long OR as deep as it is long, up to 1000
+
+
 def load_paragraphs(pairs):
-    """Return {(speech id, position): Paragraph} for these pairs, in one query."""
-    if not pairs:
-        return {}
-    rows = Paragraph.objects.filter(
-        speech_id__in={sid for sid, _ in pairs}, position__in={pos for _, pos in pairs}
-    ).select_related("speaker")
-    return {(p.speech_id, p.position): p for p in rows if (p.speech_id, p.position) in pairs}
+    """Return {(speech id, position): Paragraph} for these pairs, in a query per SPEECHES_PER_QUERY speeches."""
+    by_speech = {}
+    for sid, position in pairs:
+        by_speech.setdefault(sid, set()).add(position)
+    # Each speech with its own positions: every position of every speech asked for read thousands of rows for a
+    # few hundred pairs spread over many speeches.
+    speeches = sorted(by_speech)
+    found = {}
+    for start in range(0, len(speeches), SPEECHES_PER_QUERY):
+        wanted = Q()
+        for sid in speeches[start : start + SPEECHES_PER_QUERY]:
+            wanted |= Q(speech_id=sid, position__in=sorted(by_speech[sid]))
+        for paragraph in Paragraph.objects.filter(wanted).select_related("speaker"):
+            found[paragraph.speech_id, paragraph.position] = paragraph
+    return found
 
 
 def compare_with_database(indexed):

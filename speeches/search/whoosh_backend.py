@@ -634,7 +634,11 @@ class WhooshBackend:
                 return []
             metas = self._doc_metas(searcher)
             keep = _meta_filter(params)
-            found, _ = _matching_documents(searcher, query, budget)
+            # Unfiltered, the best few only: Whoosh then skips the blocks of postings that cannot reach them, where
+            # scoring every paragraph with any of a quotation's words took over a second on a large archive. Twice
+            # as many as asked leaves room for the titles, which are not paragraphs.
+            top = 2 * limit if keep is _has_meta else None
+            found, _ = _matching_documents(searcher, query, budget, limit=top)
             best = [doc for doc, _ in found if metas[doc][1] and keep(metas[doc])][:limit]
             return [tuple(metas[doc][:2]) for doc in best]
 
@@ -684,13 +688,16 @@ def _key_terms(searcher, text, count=8, candidates=200):
     return [term for _, term in sorted(weighed)[:count]]
 
 
-def _matching_documents(searcher, query, budget, scored=True):
-    """The (document, score) pairs matching query found within the budget, best first, and whether time ran out."""
+def _matching_documents(searcher, query, budget, scored=True, limit=None):
+    """The (document, score) pairs matching query found within the budget, best first, and whether time ran out.
+
+    All of them, or the `limit` best.
+    """
     budget.check()
     # No alarm signal: it reaches only the main thread and would interrupt whatever runs there. The collector
     # looks at the clock between documents instead.
     collector = TimeLimitCollector(
-        searcher.collector(limit=None, scored=scored), budget.remaining(), greedy=True, use_alarm=False
+        searcher.collector(limit=limit, scored=scored), budget.remaining(), greedy=True, use_alarm=False
     )
     try:
         searcher.search_with_collector(query, collector)
