@@ -10,7 +10,7 @@ counts agree with the lines shown.
 from dataclasses import dataclass
 
 from .query import Phrase, Prefix, positive_terms
-from .text import is_common, stem, tokens
+from .text import is_common, stem, tokens, words_of
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,31 @@ def stretches_at(pattern_positions):
             if all(at + k in slots[k] for k in range(1, size)):
                 stretches.append((at, at + size - 1))
     return merge(stretches)
+
+
+class OccurrenceCounter:
+    """Count the occurrences of some patterns in one text after another: what `find` finds, counted faster.
+
+    Where every pattern is one word (any of some words, the common case), each word of a text is tested once per
+    distinct word seen, not once per pattern and text.
+    """
+
+    def __init__(self, found_patterns):
+        self.patterns = found_patterns
+        self.single = all(len(pattern) == 1 for pattern in found_patterns)
+        self.seen = {}
+
+    def __call__(self, text):
+        if not self.single:
+            return len(find(text, self.patterns))
+        seen, slots = self.seen, [pattern[0] for pattern in self.patterns]
+        count = 0
+        for word in words_of(text):
+            hit = seen.get(word)
+            if hit is None:
+                hit = seen[word] = any(slot.matches(word) for slot in slots)
+            count += hit
+        return count
 
 
 def find(text, found_patterns):

@@ -43,7 +43,7 @@ from .documents import load_paragraphs
 from .health import OUTDATED, IndexUnavailable, require_documents
 from .highlight import START, STOP, keep_phrase_matches, mark_spans, snippet, spans_from_markers
 from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes, terms
-from .occurrences import find, patterns
+from .occurrences import OccurrenceCounter, patterns
 from .query import And, Not, Or, Phrase, Prefix, QueryError, Word, correctable_words, proximity_runs
 from .ranking import APART, NEAR, NEAR_ONE_ANOTHER, SIDE_BY_SIDE, TIER_STEP, TITLE_SHARE
 from .text import is_common, stem, word_count, words
@@ -355,9 +355,10 @@ class PostgresBackend:
             text=_paragraph("text")
         )
         paragraphs = []
+        count_in = OccurrenceCounter(found_patterns)
         with _budgeted(budget):
             for sid, position, speaker, date, text in rows.values_list("speech", "position", "speaker", "date", "text"):
-                count = len(find(text or "", found_patterns))
+                count = count_in(text or "")
                 if count:
                     paragraphs.append(Found(sid, position, speaker or 0, date.toordinal(), count))
         if not paragraphs:

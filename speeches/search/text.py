@@ -37,13 +37,18 @@ _LETTERS_OR_DIGITS = re.compile(r"[^\W_]+")
 
 # How the index reads a text into words: Whoosh's own default (runs of word characters, joined across single dots,
 # so "U.S." is one word), the same pattern on every backend, so that what the index counts is what a text shows.
-TOKEN_PATTERN = r"[\w\*]+(\.?[\w\*]+)*"
+TOKEN_PATTERN = r"[\w\*]+(?:\.?[\w\*]+)*"
 _TOKENS = re.compile(TOKEN_PATTERN)
 
 
 def tokens(text):
     """The words of a text as the index reads them: (lowercase word, start, end) in order."""
     return [(match.group().lower(), match.start(), match.end()) for match in _TOKENS.finditer(text)]
+
+
+def words_of(text):
+    """The lowercase words of a text as the index reads them, without their places."""
+    return [word.lower() for word in _TOKENS.findall(text)]
 
 
 def word_count(text):
