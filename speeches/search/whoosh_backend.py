@@ -629,16 +629,13 @@ class WhooshBackend:
         with self._reading() as searcher:
             require_documents(searcher.doc_count())
             forms = self._stem_forms(searcher)
-            query = compile_query(params.query, params.exact, forms, searcher.reader())
+            tree = _without_frequent_words(params.query, params.exact, forms, searcher)
+            query = compile_query(tree, params.exact, forms, searcher.reader())
             if query is None or query is wq.NullQuery:
                 return []
             metas = self._doc_metas(searcher)
             keep = _meta_filter(params)
-            # Unfiltered, the best few only: Whoosh then skips the blocks of postings that cannot reach them, where
-            # scoring every paragraph with any of a quotation's words took over a second on a large archive. Twice
-            # as many as asked leaves room for the titles, which are not paragraphs.
-            top = 2 * limit if keep is _has_meta else None
-            found, _ = _matching_documents(searcher, query, budget, limit=top)
+            found, _ = _matching_documents(searcher, query, budget)
             best = [doc for doc, _ in found if metas[doc][1] and keep(metas[doc])][:limit]
             return [tuple(metas[doc][:2]) for doc in best]
 
@@ -688,16 +685,13 @@ def _key_terms(searcher, text, count=8, candidates=200):
     return [term for _, term in sorted(weighed)[:count]]
 
 
-def _matching_documents(searcher, query, budget, scored=True, limit=None):
-    """The (document, score) pairs matching query found within the budget, best first, and whether time ran out.
-
-    All of them, or the `limit` best.
-    """
+def _matching_documents(searcher, query, budget, scored=True):
+    """The (document, score) pairs matching query found within the budget, best first, and whether time ran out."""
     budget.check()
     # No alarm signal: it reaches only the main thread and would interrupt whatever runs there. The collector
     # looks at the clock between documents instead.
     collector = TimeLimitCollector(
-        searcher.collector(limit=limit, scored=scored), budget.remaining(), greedy=True, use_alarm=False
+        searcher.collector(limit=None, scored=scored), budget.remaining(), greedy=True, use_alarm=False
     )
     try:
         searcher.search_with_collector(query, collector)
@@ -715,6 +709,28 @@ def _slot_words(slot, forms, expansions):
     if slot.prefix:
         return list(expansions.get(slot.prefix, ()))
     return sorted(slot.words)
+
+
+FREQUENT = 0.02  # a word in more than this share of the paragraphs says little about which one is meant
+KEPT_WORDS = 3  # the fewest words a quotation is looked for by
+
+
+def _without_frequent_words(tree, exact, forms, searcher):
+    """Any of some words, without those found in many paragraphs: the rarer ones, and at least the KEPT_WORDS rarest.
+
+    The paragraphs that hold a quotation hold its rare words too, and scoring every paragraph with one of its
+    frequent words ("people", "country") took over a second on a large archive.
+    """
+    if not isinstance(tree, Or) or not all(isinstance(child, Word) for child in tree.children):
+        return tree
+    reader, most = searcher.reader(), FREQUENT * searcher.doc_count()
+    frequency = {
+        child: sum(reader.doc_frequency("words", form) for form in _forms(child.text.lower(), exact, forms))
+        for child in tree.children
+    }
+    rarest = sorted(tree.children, key=lambda child: (frequency[child], child.text))
+    kept = [child for n, child in enumerate(rarest) if n < KEPT_WORDS or frequency[child] <= most]
+    return Or(tuple(kept)) if len(kept) > 1 else kept[0]
 
 
 def _any_of_words(node):
