@@ -351,16 +351,23 @@ class PostgresBackend:
             limited, _ = self._limit_prefixes(params)
         found_patterns = patterns(params.query, params.exact, _cut_words(limited.query))
         match, _, _ = self._match(limited)
-        rows = ParagraphSearch.objects.filter(match, position__gt=0, **_filters(params)).annotate(
-            text=_paragraph("text")
-        )
+        rows = ParagraphSearch.objects.filter(match, position__gt=0, **_filters(params))
         paragraphs = []
         count_in = OccurrenceCounter(found_patterns)
-        with _budgeted(budget):
-            for sid, position, speaker, date, text in rows.values_list("speech", "position", "speaker", "date", "text"):
-                count = count_in(text or "")
-                if count:
-                    paragraphs.append(Found(sid, position, speaker or 0, date.toordinal(), count))
+        texts = []
+        try:
+            sql, sql_params = rows.values_list("speech", "position", "speaker", "date").query.sql_with_params()
+        except EmptyResultSet:  # a condition that can match nothing
+            pass
+        else:
+            with _budgeted(budget), connection.cursor() as cursor:
+                # Joined, not a subquery per row: a common word's tens of thousands of paragraphs in one pass.
+                cursor.execute(_TEXTS_SQL.format(rows=sql), sql_params)
+                texts = cursor.fetchall()
+        for sid, position, speaker, date, text in texts:
+            count = count_in(text)
+            if count:
+                paragraphs.append(Found(sid, position, speaker or 0, date.toordinal(), count))
         if not paragraphs:
             require_documents(ParagraphSearch.objects.exists())
         return Occurrences(paragraphs=paragraphs, patterns=found_patterns)
@@ -425,6 +432,14 @@ FROM (
     FROM ({rows}) AS matched (speech, speaker, venue, kind, day)
 ) AS matched
 GROUP BY GROUPING SETS ((), (speaker), (venue), (kind), (year))
+"""
+
+
+# The text of each matching row's paragraph.
+_TEXTS_SQL = """
+SELECT matched.speech, matched.position, matched.speaker, matched.day, p.text
+FROM ({rows}) AS matched (speech, position, speaker, day)
+JOIN speeches_paragraph p ON p.speech_id = matched.speech AND p.position = matched.position
 """
 
 
