@@ -47,8 +47,13 @@ def test_cyrillic_words_match_their_forms():
 @pytest.mark.parametrize("query", ["sanctions", "sanction* OR union", '"union state" union', '"the"', "u.s"])
 def test_the_counter_counts_what_find_finds(query):
     count = OccurrenceCounter(patterns(parse_query(query), exact=query == '"the"'))
-    for text in [TEXT, TEXT.upper(), "", "union union. Union-State", TEXT * 3]:
+    for text in [TEXT, TEXT.upper(), "", "union union. Union-State", TEXT * 3, "İstanbul: Union State, İSTANBUL"]:
         assert count(text) == len(find(text, count.patterns))
+
+
+def test_a_letter_that_lowers_into_two_keeps_its_word_whole():
+    assert found("istanbul", text="In İstanbul and Istanbul.") == ["Istanbul"]
+    assert OccurrenceCounter(patterns(parse_query("istanbul")))("In İstanbul and Istanbul.") == 1
 
 
 def test_merge_joins_overlapping_stretches_only():

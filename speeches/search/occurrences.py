@@ -10,7 +10,7 @@ counts agree with the lines shown.
 from dataclasses import dataclass
 
 from .query import Phrase, Prefix, positive_terms
-from .text import is_common, stem, tokens, words_of
+from .text import is_common, lowercase_words, stem, tokens
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class OccurrenceCounter:
             return len(find(text, self.patterns))
         seen, slots = self.seen, [pattern[0] for pattern in self.patterns]
         count = 0
-        for word in words_of(text):
+        for word in lowercase_words(text):
             hit = seen.get(word)
             if hit is None:
                 hit = seen[word] = any(slot.matches(word) for slot in slots)

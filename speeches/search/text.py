@@ -46,8 +46,13 @@ def tokens(text):
     return [(match.group().lower(), match.start(), match.end()) for match in _TOKENS.finditer(text)]
 
 
-def words_of(text):
-    """The lowercase words of a text as the index reads them, without their places."""
+def lowercase_words(text):
+    """The lowercase words of a text as the index reads them (each word lowered), without their places."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        # The text lowered at once reads into the same words, at a fraction of the cost of lowering each word.
+        return _TOKENS.findall(lowered)
+    # A letter that lowers into two ("İ" into "i" and a combining dot) would split its word.
     return [word.lower() for word in _TOKENS.findall(text)]
 
 
