@@ -3,8 +3,8 @@ import copy
 
 import pytest
 
-# Browser fixtures (Chromium through Playwright) for the test_browser_* modules.
-pytest_plugins = ["tests.browser"]
+# Browser fixtures (Chromium through Playwright) for the test_browser_* modules, and the real transcripts.
+pytest_plugins = ["tests.browser", "tests.corpus"]
 
 
 @pytest.fixture(autouse=True)

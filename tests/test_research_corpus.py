@@ -4,59 +4,25 @@ garbled quotations found."""
 import random
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 from speeches import research, search
 from speeches.models import Paragraph, Speech
 from speeches.search import SearchParams, parse_query
+from tests.corpus import MARKS
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "kremlin-en-html" / "news"
-
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.django_db,
-    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the English corpus is not at {CORPUS}"),
-]
+pytestmark = [*MARKS, pytest.mark.django_db]
 QUERIES = ["people", "sanctions", '"Russian Federation"', "econom*", "Ukraine OR Belarus", "energy security"]
 # A word as the tests read it, on their own: a run of letters and digits, dots inside joining as in "U.S".
 WORD = re.compile(r"[\w*]+(?:\.?[\w*]+)*")
-
-
-@pytest.fixture(scope="module")
-def corpus(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The corpus imported and indexed once for the module, by each backend the database allows."""
-    from django.db import connection
-
-    index_dir = tmp_path_factory.mktemp("corpus-index")
-    with django_db_blocker.unblock(), override_settings(SEARCH_INDEX_DIR=index_dir):
-        call_command("import_speeches", str(CORPUS), verbosity=0)
-        backends = ["whoosh", "postgres"] if connection.vendor == "postgresql" else ["whoosh"]
-        for backend in backends:
-            with override_settings(SEARCH_BACKEND=backend):
-                search.rebuild()
-        yield index_dir
-        call_command("flush", interactive=False, verbosity=0)
-
-
-@pytest.fixture(params=["whoosh", "postgres"])
-def indexed_corpus(request, corpus, settings):
-    from django.db import connection
-
-    if request.param == "postgres" and connection.vendor != "postgresql":
-        pytest.skip("the PostgreSQL search backend needs a PostgreSQL test database (set DATABASE_URL)")
-    settings.SEARCH_BACKEND = request.param
-    settings.SEARCH_INDEX_DIR = corpus
 
 
 def params(text, **options):
     return SearchParams(query=parse_query(text), text=text, **options)
 
 
-def test_trends_per_year_equal_the_concordance_lines_of_each_year(indexed_corpus):
+def test_trends_per_year_equal_the_concordance_lines_of_each_year(corpus_backend):
     for text in QUERIES:
         (series,) = research.trends([(text, params(text))])
         assert series.total == research.concordance(params(text)).total
@@ -67,7 +33,7 @@ def test_trends_per_year_equal_the_concordance_lines_of_each_year(indexed_corpus
             assert lines.total == point.count, (text, point.period)
 
 
-def test_counts_and_words_agree_with_the_texts_read_independently(indexed_corpus):
+def test_counts_and_words_agree_with_the_texts_read_independently(corpus_backend):
     texts = list(
         Paragraph.objects.filter(speech__status=Speech.Status.PUBLISHED)
         .exclude(kind=Paragraph.Kind.SEPARATOR)
@@ -96,7 +62,7 @@ def garble(text, rng):
     return " ".join(words)
 
 
-def test_quote_finder_finds_garbled_quotations_first(indexed_corpus):
+def test_quote_finder_finds_garbled_quotations_first(corpus_backend):
     rng = random.Random(2026)
     seen = Counter(Paragraph.objects.values_list("text", flat=True))
     # Paragraphs said once in the archive, long enough to quote 20 words of.
