@@ -20,8 +20,15 @@ from .search_views import RETRY_AFTER_REBUILD, RETRY_AFTER_TIMEOUT, read_search
 logger = logging.getLogger(__name__)
 
 CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 720, 260, 40
-# Colours and marks of the series: told apart by their marks and dashes too, not by colour alone.
-SERIES_MARKS = ["circle", "square", "diamond", "triangle", "cross"]
+# The mark of each series' points, as polygon corners around the point (none: a circle). With the dashes of the lines,
+# they tell the series apart without colour.
+SERIES_MARKS = [
+    (),
+    ((-4, -4), (4, -4), (4, 4), (-4, 4)),  # square
+    ((0, -5), (5, 0), (0, 5), (-5, 0)),  # diamond
+    ((0, -5), (5, 4), (-5, 4)),  # triangle
+    ((-5, -2), (-2, -2), (-2, -5), (2, -5), (2, -2), (5, -2), (5, 2), (2, 2), (2, 5), (-2, 5), (-2, 2), (-5, 2)),
+]
 FILTERS = ("speaker", "venue", "kind", "lang", "date_from", "date_to")
 
 
@@ -273,6 +280,9 @@ def _trend_chart(series, by, filters):
                     "count": point.count,
                     "rate": point.rate,
                     "url": f"?{query}&{filters}" if filters else f"?{query}",
+                    "corners": " ".join(
+                        f"{round(x + dx, 1)},{round(y + dy, 1)}" for dx, dy in SERIES_MARKS[index % len(SERIES_MARKS)]
+                    ),
                 }
             )
         # Broken where a period holds no words: a gap, not a fall to nought.
@@ -290,8 +300,9 @@ def _trend_chart(series, by, filters):
             {
                 "query": one.query,
                 "number": index + 1,
-                "mark": SERIES_MARKS[index % len(SERIES_MARKS)],
                 "points": [point for point in points if point],
+                # The same mark in the legend's small picture, 24 by 12, at its middle.
+                "legend_corners": " ".join(f"{12 + dx},{6 + dy}" for dx, dy in SERIES_MARKS[index % len(SERIES_MARKS)]),
                 "paths": [" ".join(f"{p['x']},{p['y']}" for p in segment) for segment in segments],
             }
         )
