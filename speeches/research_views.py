@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, pgettext
 
 from . import citations, page_cache, research
-from .filters import FilterError
+from .filters import FilterError, SpeechFilter
 from .search import IndexUnavailable, QueryError, SearchTimeout, only_common_words, parse_query
 from .search_views import RETRY_AFTER_REBUILD, RETRY_AFTER_TIMEOUT, read_search
 
@@ -29,7 +29,8 @@ SERIES_MARKS = [
     ((0, -5), (5, 4), (-5, 4)),  # triangle
     ((-5, -2), (-2, -2), (-2, -5), (2, -5), (2, -2), (5, -2), (5, 2), (2, 2), (2, 5), (-2, 5), (-2, 2), (-5, 2)),
 ]
-FILTERS = ("speaker", "venue", "kind", "lang", "date_from", "date_to")
+# The archive's filters, as its filter set declares them; the tools have orders of their own.
+FILTERS = tuple(name for name in SpeechFilter.base_filters if name != "sort")
 
 
 class _Refused(Exception):

@@ -1,7 +1,6 @@
 """Search on the real English transcripts: a distinctive sentence of a speech, quoted, finds that speech first."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -10,13 +9,9 @@ from django.test import override_settings
 from speeches import search
 from speeches.models import Paragraph, Speech
 from speeches.search import SearchParams, parse_query
+from tests.corpus import CORPUS, MARKS
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "kremlin-en-html" / "news"
-
-pytestmark = [
-    pytest.mark.corpus,
-    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the English corpus is not at {CORPUS}"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture(scope="module")
