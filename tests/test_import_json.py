@@ -163,3 +163,220 @@ def test_json_bad_records_fail_one_by_one(tmp_path):
         ("line 4", "Not valid JSON (Expecting ',' delimiter:"),
         ("line 5", "Unknown kind “sermon”."),
     ]
+
+
+def read_all(text):
+    return list(json_format.read(text.encode()))
+
+
+GOOD = {"title": "Good", "date": "2020-01-01", "paragraphs": [{"text": "Fine."}]}
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"title": ""}, "The speech has no title."),
+        ({"title": 7}, "“title” must be a string."),
+        ({"date": "2020-13-01"}, "The date “2020-13-01” is not YYYY-MM-DD."),
+        ({"time": "25:00"}, "The time “25:00” is not HH:MM."),
+        ({"kind": "sermon"}, "Unknown kind “sermon”."),
+        ({"status": "hidden"}, "Unknown status “hidden”."),
+        ({"venue": "The Kremlin"}, "The venue must be an object with a name."),
+        ({"translation": "http://kremlin.ru/1"}, "The translation must be an object with source_url and source_id."),
+        ({"speakers": {"name": "X"}}, "“speakers” must be a list."),
+        ({"speakers": ["Vladimir Putin"]}, "Each speaker must be an object with a name."),
+        ({"speakers": [{"role": "President"}]}, "Each speaker must be an object with a name."),
+        ({"speakers": [{"name": "V", "aliases": "V.P."}]}, "A speaker's aliases must be a list of strings."),
+        ({"speakers": [{"name": "V", "aliases": ["V.P.", 1]}]}, "A speaker's aliases must be a list of strings."),
+        ({"paragraphs": ["Fine."]}, "A paragraph must be a JSON object."),
+        ({"paragraphs": [{"text": "x", "kind": "aside"}]}, "Unknown paragraph kind “aside”."),
+        (
+            {"speakers": [{"name": "V", "slug": "v"}], "paragraphs": [{"text": "x", "speaker": "V"}]},
+            "A paragraph names the speaker “V”, who is not among the speech's speakers.",
+        ),
+        ({"paragraphs": [{"text": ["x"]}]}, "“text” must be a string."),
+    ],
+)
+def test_json_record_refusals_say_what_is_wrong(change, reason):
+    (rejected,) = read_all(json.dumps({**GOOD, **change}))
+    assert rejected == json_format.Rejected(reason, where="record 1", failed=True)
+
+
+def test_json_record_that_is_not_an_object_is_refused_in_an_array():
+    first, second = read_all(json.dumps([GOOD, ["Good"]]))
+    assert (first.title, first.where) == ("Good", "record 1")
+    assert second == json_format.Rejected("A speech must be a JSON object.", where="record 2", failed=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("  \n ", "The file is empty."),
+        ("[]", "The file holds no speeches."),
+        ("[1, 2", "Not valid JSON (Expecting ',' delimiter: line 1 column 6 (char 5))."),
+    ],
+)
+def test_json_file_refusals(text, reason):
+    with pytest.raises(json_format.ParseError) as raised:
+        read_all(text)
+    assert str(raised.value) == reason
+
+
+def test_json_lines_skip_blank_lines_and_a_pretty_printed_object_is_one_record():
+    lines = "\n".join([json.dumps(GOOD), "  ", json.dumps({**GOOD, "title": "Third line"})])
+    assert [(s.title, s.where) for s in read_all(lines)] == [("Good", "line 1"), ("Third line", "line 3")]
+    (pretty,) = read_all(json.dumps(GOOD, indent=2))
+    assert (pretty.title, pretty.where, [p.text for p in pretty.paragraphs]) == ("Good", "record 1", ["Fine."])
+
+
+def test_json_record_read_into_every_field():
+    record = {
+        "title": "Talks",
+        "slug": "talks",
+        "date": "2020-01-09",
+        "time": "18:05",
+        "kind": "meeting",
+        "language": "ru",
+        "status": "draft",
+        "lead": "A lead.",
+        "source_url": "http://kremlin.ru/events/president/news/1",
+        "source_id": "1",
+        "venue": {"name": "The Kremlin", "city": "Moscow", "region": "Central"},
+        "translation": {"source_url": "http://en.kremlin.ru/events/president/news/1", "source_id": "1"},
+        "speakers": [{"name": "Vladimir Putin", "slug": "vladimir-putin", "role": "President", "aliases": ["V.P."]}],
+        "paragraphs": [
+            {"kind": "speech", "speaker": "vladimir-putin", "speaker_label": "V.P.", "text": "Hello."},
+            {"kind": "stage", "speaker": None, "text": "(Applause.)"},
+            {"speaker": "", "text": "Untitled turn."},
+        ],
+    }
+    (speech,) = read_all(json.dumps(record))
+    assert speech == json_format.ParsedSpeech(
+        title="Talks",
+        slug="talks",
+        date=datetime.date(2020, 1, 9),
+        time=datetime.time(18, 5),
+        kind="meeting",
+        language="ru",
+        status="draft",
+        lead="A lead.",
+        source_url="http://kremlin.ru/events/president/news/1",
+        source_id="1",
+        venue="The Kremlin",
+        venue_city="Moscow",
+        venue_region="Central",
+        translation_url="http://en.kremlin.ru/events/president/news/1",
+        translation_id="1",
+        speakers=[
+            json_format.ParsedSpeaker(name="Vladimir Putin", role="President", slug="vladimir-putin", aliases=["V.P."])
+        ],
+        paragraphs=[
+            json_format.ParsedParagraph(text="Hello.", speaker_label="V.P.", kind="speech", speaker="vladimir-putin"),
+            json_format.ParsedParagraph(text="(Applause.)", kind="stage"),
+            json_format.ParsedParagraph(text="Untitled turn.", kind="speech"),
+        ],
+        where="record 1",
+    )
+
+
+def test_json_speakers_are_named_by_slug_or_by_name_and_absent_speakers_mean_labels():
+    record = {
+        **GOOD,
+        "speakers": [{"name": "Dmitry Peskov"}],
+        "paragraphs": [{"speaker": "Dmitry Peskov", "text": "Yes."}],
+    }
+    (speech,) = read_all(json.dumps(record))
+    assert (speech.explicitly_attributed, speech.paragraphs[0].speaker) == (True, "Dmitry Peskov")
+    (unattributed,) = read_all(json.dumps({**GOOD, "date": None, "time": ""}))
+    assert (unattributed.explicitly_attributed, unattributed.date, unattributed.time) == (False, None, None)
+
+
+def test_parsed_record_is_the_json_of_a_transcript_attributed_by_labels():
+    parsed = json_format.ParsedSpeech(
+        title="Talks",
+        slug="talks",
+        date=datetime.date(2020, 1, 9),
+        time=datetime.time(18, 5, 30),
+        kind="meeting",
+        language="en",
+        lead="A lead.",
+        source_url="http://en.kremlin.ru/events/president/news/1",
+        source_id="1",
+        venue="The Kremlin",
+        venue_city="Moscow",
+        venue_region="",
+        translation_id="9",
+        paragraphs=[json_format.ParsedParagraph(text="Hello.", speaker_label="Vladimir Putin")],
+    )
+    assert json_format.parsed_record(parsed) == {
+        "title": "Talks",
+        "slug": "talks",
+        "date": "2020-01-09",
+        "time": "18:05",
+        "kind": "meeting",
+        "language": "en",
+        "lead": "A lead.",
+        "source_url": "http://en.kremlin.ru/events/president/news/1",
+        "source_id": "1",
+        "venue": {"name": "The Kremlin", "city": "Moscow", "region": ""},
+        "translation": {"source_url": "", "source_id": "9"},
+        "paragraphs": [{"kind": "speech", "speaker_label": "Vladimir Putin", "text": "Hello."}],
+    }
+    bare = json_format.parsed_record(json_format.ParsedSpeech(title="Notes", date=None))
+    assert (bare["date"], bare["time"], bare["venue"], bare["translation"], bare["paragraphs"]) == (
+        None,
+        None,
+        None,
+        None,
+        [],
+    )
+    assert json_format.read_record(json_format.parsed_record(parsed)) == json_format.ParsedSpeech(
+        **{**parsed.__dict__, "time": datetime.time(18, 5)}
+    )
+
+
+def test_speech_record_holds_every_field_and_speakers_named_only_in_paragraphs(archive):
+    russian = Speech.objects.get(language="ru")
+    peskov = Speaker.objects.get(name="Dmitry Peskov")
+    lukashenko = Speaker.objects.get(name="Alexander Lukashenko")
+    russian.speakers.set([peskov])  # Putin and Lukashenko are then named only by paragraphs
+    Paragraph.objects.filter(speech=russian, position=3).update(speaker=lukashenko)
+    record = json_format.speech_record(Speech.objects.get(pk=russian.pk))
+    assert record == {
+        "title": "Встреча с Александром Лукашенко",
+        "slug": "vstrecha",
+        "date": "2020-01-09",
+        "time": "18:00",
+        "kind": "meeting",
+        "language": "ru",
+        "status": "draft",
+        "lead": "Краткое описание.",
+        "source_url": "http://kremlin.ru/events/president/news/70001",
+        "source_id": "70001",
+        "venue": {"name": "Novo-Ogaryovo, Moscow Region", "city": "Novo-Ogaryovo", "region": "Moscow Region"},
+        "translation": {"source_url": "http://en.kremlin.ru/events/president/news/70001", "source_id": "70001"},
+        "speakers": [
+            {
+                "name": "Alexander Lukashenko",
+                "slug": "alexander-lukashenko",
+                "role": "",
+                "aliases": ["Alexander Lukashenko"],
+            },
+            {"name": "Dmitry Peskov", "slug": "dmitry-peskov", "role": "Press Secretary", "aliases": ["Д.Песков"]},
+            {
+                "name": "Vladimir Putin",
+                "slug": "vladimir-putin",
+                "role": "President of Russia",
+                "aliases": ["President of Russia Vladimir Putin", "Vladimir Putin"],
+            },
+        ],
+        "paragraphs": [
+            {"kind": "speech", "speaker": "vladimir-putin", "speaker_label": "В.Путин", "text": "Добрый день."},
+            {"kind": "stage", "speaker": None, "speaker_label": "", "text": "(Аплодисменты.)"},
+            {"kind": "speech", "speaker": "alexander-lukashenko", "speaker_label": "Вопрос", "text": "Когда?"},
+        ],
+        "created": russian.created.isoformat(),
+        "updated": Speech.objects.get(pk=russian.pk).updated.isoformat(),
+    }
+    notes = json_format.speech_record(Speech.objects.get(title="Untitled notes"))
+    assert (notes["time"], notes["venue"], notes["translation"], notes["speakers"]) == (None, None, None, [])

@@ -253,3 +253,244 @@ def test_english_and_russian_pages_of_one_event_are_linked_as_translations(tmp_p
     en, ru = Speech.objects.get(language="en"), Speech.objects.get(language="ru")
     assert (en.translation, ru.translation) == (ru, en)
     assert import_paths([tmp_path]).summary() == "0 created, 0 updated, 2 unchanged, 0 skipped, 0 failed"
+
+
+# Pages saved some other way lack some of the elements an event page usually has; each fallback below reads what
+# such a page still carries. The pages are built bare, with only what each test is about.
+def bare_page(
+    *,
+    head="",
+    article='class="read__in"',
+    inside="<div class='read__internal_content'><p>Text.</p></div>",
+    outside="",
+    lang="",
+):
+    lang_attribute = f' lang="{lang}"' if lang else ""
+    head_markup = f"<head>{head}</head>" if head is not None else ""
+    article_markup = f"<article {article}>{inside}</article>" if article is not None else inside
+    return f"<html{lang_attribute}>{head_markup}<body>{outside}{article_markup}</body></html>".encode()
+
+
+H1 = "<h1 class='entry-title'>The heading</h1>"
+
+
+@pytest.mark.parametrize(
+    ("head", "inside", "title"),
+    [
+        (
+            "<meta property='og:title' content='The og title'/><title>The head title • President</title>",
+            H1 + "<div class='read__internal_content'><p>Text.</p></div>",
+            "The heading",
+        ),
+        (
+            "<meta property='og:title' content='  The og title '/><title>The head title • President</title>",
+            "<div class='read__internal_content'><p>Text.</p></div>",
+            "The og title",
+        ),
+        (
+            "<title>\n  The head\n title  • President of Russia • Events</title>",
+            "<div class='read__internal_content'><p>Text.</p></div>",
+            "The head title",
+        ),
+        (
+            "<title>A title with no site name</title>",
+            "<div class='read__internal_content'><p>Text.</p></div>",
+            "A title with no site name",
+        ),
+    ],
+    ids=["heading first", "then og:title", "then the head title before its site name", "or the whole head title"],
+)
+def test_kremlin_page_title_falls_back_from_heading_to_og_title_to_head_title(head, inside, title):
+    assert kremlin_html.read(bare_page(head=head, inside=inside)).title == title
+
+
+def test_kremlin_page_without_head_or_article_is_read_from_the_whole_document():
+    page = bare_page(head=None, article=None, inside=H1 + "<div itemprop='articleBody'><p>Loose page.</p></div>")
+    speech = kremlin_html.read(page)
+    assert (speech.title, [p.text for p in speech.paragraphs], speech.source_url, speech.language, speech.sections) == (
+        "The heading",
+        ["Loose page."],
+        "",
+        "",
+        [],
+    )
+
+
+def test_kremlin_page_whose_article_lacks_the_body_is_read_from_the_whole_document():
+    page = bare_page(
+        inside=H1 + "<p>Article without a body.</p>",
+        outside="<div class='read__internal_content'><p>Body outside.</p></div>",
+    )
+    assert [p.text for p in kremlin_html.read(page).paragraphs] == ["Body outside."]
+
+
+@pytest.mark.parametrize(
+    ("head", "article", "source_url", "source_id"),
+    [
+        (
+            "<meta property='og:url' content='http://en.kremlin.ru/events/president/news/101'/>"
+            "<link rel='canonical' href='http://en.kremlin.ru/events/president/news/202'/>",
+            "id='event-303'",
+            "http://en.kremlin.ru/events/president/news/101",
+            "101",
+        ),
+        (
+            "<link rel='canonical' href='http://en.kremlin.ru/events/president/news/202.html'/>",
+            "id='event-303'",
+            "http://en.kremlin.ru/events/president/news/202.html",
+            "202",
+        ),
+        (
+            "<link rel='canonical' href='http://en.kremlin.ru/events/president/news/204/'/>",
+            "",
+            "http://en.kremlin.ru/events/president/news/204/",
+            "204",
+        ),
+        (
+            "<link rel='canonical' href='http://en.kremlin.ru/events/president/news/205.htm?print=1#top'/>",
+            "",
+            "http://en.kremlin.ru/events/president/news/205.htm?print=1#top",
+            "205",
+        ),
+        ("", "id='event-303'", "", "303"),
+        ("", "id='article-303'", "", ""),
+        (
+            "<link rel='canonical' href='http://en.kremlin.ru/events/president/news'/>",
+            "id='event-303'",
+            "http://en.kremlin.ru/events/president/news",
+            "303",
+        ),
+        (
+            "<link rel='canonical' href='http://en.kremlin.ru/events/president/news/206x'/>",
+            "",
+            "http://en.kremlin.ru/events/president/news/206x",
+            "",
+        ),
+    ],
+    ids=[
+        "og:url first",
+        "then canonical",
+        "trailing slash",
+        "query and fragment",
+        "then the article's event id",
+        "not an event id",
+        "address without a number",
+        "number not at the end",
+    ],
+)
+def test_kremlin_page_address_and_catalogue_number_fall_back(head, article, source_url, source_id):
+    speech = kremlin_html.read(bare_page(head="<title>T</title>" + head, article=article))
+    assert (speech.source_url, speech.source_id) == (source_url, source_id)
+
+
+ARTICLE_LANGUAGE = "class='read__in'><meta itemprop='inLanguage' content=' EN-gb '/"
+
+
+@pytest.mark.parametrize(
+    ("head", "article", "lang", "language"),
+    [
+        ("<meta itemprop='inLanguage' content='ru'/>", ARTICLE_LANGUAGE, "ru", "en"),
+        ("<meta itemprop='inLanguage' content='RU'/>", "", "en", "ru"),
+        ("", "", "ru-RU", "ru"),
+        ("<meta property='og:url' content='http://en.kremlin.ru/events/president/news/1'/>", "", "", "en"),
+        ("<meta property='og:url' content='http://kremlin.ru/events/president/news/1'/>", "", "", "ru"),
+        ("<meta property='og:url' content='/events/president/news/1'/>", "", "", ""),
+    ],
+    ids=[
+        "article's meta",
+        "then the head's",
+        "then the document's lang",
+        "then an English host",
+        "or a Russian one",
+        "or none",
+    ],
+)
+def test_kremlin_page_language_falls_back_from_metadata_to_the_host(head, article, lang, language):
+    page = bare_page(head="<title>T</title>" + head, article=article or 'class="read__in"', lang=lang)
+    assert kremlin_html.read(page).language == language
+
+
+@pytest.mark.parametrize(
+    ("language", "translation_url", "translation_id"),
+    [
+        ("en", "http://kremlin.ru/events/president/news/7", "7"),
+        ("ru", "http://en.kremlin.ru/events/president/news/8", "8"),
+    ],
+)
+def test_kremlin_page_translation_is_the_alternate_in_the_other_language(language, translation_url, translation_id):
+    head = (
+        f"<title>T</title><meta itemprop='inLanguage' content='{language}'/>"
+        "<link rel='alternate' hreflang='ru' href='http://kremlin.ru/events/president/news/7'/>"
+        "<link rel='alternate' hreflang='en' href='http://en.kremlin.ru/events/president/news/8'/>"
+    )
+    speech = kremlin_html.read(bare_page(head=head))
+    assert (speech.translation_url, speech.translation_id) == (translation_url, translation_id)
+
+
+def test_kremlin_page_sections_are_the_keywords_without_blanks():
+    head = "<title>T</title><meta name='keywords' content=' Transcripts , ,News,'/>"
+    assert kremlin_html.read(bare_page(head=head)).sections == ["Transcripts", "News"]
+
+
+@pytest.mark.parametrize(
+    ("inside", "outside", "date"),
+    [
+        ("<time class='read__published' datetime='2014-03-18T15:00'>whatever</time>", "", datetime.date(2014, 3, 18)),
+        ("<time class='read__published' datetime='soon'>March 18, 2014</time>", "", datetime.date(2014, 3, 18)),
+        (
+            "<time class='read__published' datetime=''>no date here</time>"
+            "<time class='read__published'>March 19, 2014</time>",
+            "",
+            datetime.date(2014, 3, 19),
+        ),
+        (
+            "<time class='read__published' datetime='x'>no date</time><div class='announce_date'>Announcement</div>"
+            "<div class='announce_date'>Announcement, May 7, 2012</div>",
+            "",
+            datetime.date(2012, 5, 7),
+        ),
+        ("", "<div class='announce_date'>Анонс, 7 мая 2012 года</div>", datetime.date(2012, 5, 7)),
+    ],
+    ids=[
+        "datetime attribute",
+        "else the element's text",
+        "else the next element",
+        "else an announced day",
+        "announced outside the article",
+    ],
+)
+def test_kremlin_page_date_falls_back_from_datetime_to_text_to_announcement(inside, outside, date):
+    page = bare_page(
+        head="<title>T</title>", inside=inside + "<div class='read__internal_content'><p>T.</p></div>", outside=outside
+    )
+    assert kremlin_html.read(page).date == date
+
+
+@pytest.mark.parametrize(
+    ("lead", "text"),
+    [
+        ("<div class='read__lead'>A lead\n  without paragraphs.</div>", "A lead without paragraphs."),
+        ("<div class='read__lead'><p>First.</p><p> </p><p>Second\nline.</p></div>", "First.\n\nSecond line."),
+        ("<div class='read__leading'>Not a lead.</div>", ""),
+    ],
+    ids=["plain", "paragraphs, blanks left out", "a class that only starts the same"],
+)
+def test_kremlin_page_lead_is_its_paragraphs_or_its_text(lead, text):
+    page = bare_page(head="<title>T</title>", inside=lead + "<div class='read__internal_content'><p>T.</p></div>")
+    assert kremlin_html.read(page).lead == text
+
+
+def test_kremlin_page_tag_columns_without_heading_or_items_are_left_out():
+    columns = (
+        "<div class='read__tagscol'><ul><li>No heading</li></ul></div>"
+        "<div class='read__tagscol'><h3>Persons</h3><ul></ul></div>"
+        "<div class='read__tagscol'><h3> Topics\n</h3><ul><li><a> Energy\n sector</a></li><li> </li>"
+        "<li>Economy</li></ul></div>"
+    )
+    page = bare_page(head="<title>T</title>", inside=columns + "<div class='read__internal_content'><p>T.</p></div>")
+    assert kremlin_html.read(page).tags == {"Topics": ["Energy sector", "Economy"]}
+
+
+def test_kremlin_page_that_is_not_html_at_all_is_refused():
+    with pytest.raises(ParseError, match=r"Not a readable HTML page \(Document is empty\)"):
+        kremlin_html.read("<!-- nothing but a comment -->")
