@@ -106,14 +106,21 @@ def paragraphs_of_bytes(data):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"", "The file is empty."),
-        (b"<html><body><p>Just a page</p></body></html>", "No title found"),
-        (b"<html><body><h1 class='entry-title'>A title</h1></body></html>", "No article text found"),
+        (b" \n", "The file is empty."),
+        (
+            b"<html><body><p>Just a page</p></body></html>",
+            "No title found: this does not look like a kremlin.ru event page.",
+        ),
+        (
+            b"<html><body><h1 class='entry-title'>A title</h1></body></html>",
+            "No article text found: this does not look like a kremlin.ru event page.",
+        ),
     ],
 )
 def test_kremlin_reader_rejects_what_is_not_an_event_page(data, message):
-    with pytest.raises(ParseError, match=message):
+    with pytest.raises(ParseError) as raised:
         kremlin_html.read(data)
+    assert str(raised.value) == message
 
 
 @pytest.mark.parametrize(
@@ -494,3 +501,104 @@ def test_kremlin_page_tag_columns_without_heading_or_items_are_left_out():
 def test_kremlin_page_that_is_not_html_at_all_is_refused():
     with pytest.raises(ParseError, match=r"Not a readable HTML page \(Document is empty\)"):
         kremlin_html.read("<!-- nothing but a comment -->")
+
+
+def test_kremlin_announcement_lead_of_several_paragraphs_gives_as_many():
+    page = kremlin_page(lead="<p>The first part.</p><p>The second part.</p>", body="")
+    page = page.replace("entry-content e-content read__internal_content", "entry-content")
+    page = page.replace('itemprop="articleBody"', "")
+    assert paragraphs_of(page) == [("speech", "", "The first part."), ("speech", "", "The second part.")]
+
+
+@pytest.mark.parametrize(
+    ("body", "paragraphs"),
+    [
+        (
+            "<p>One.</p><p> </p><p><i></i></p><p>Two.</p>",
+            [("speech", "", "One."), ("speech", "", "Two.")],
+        ),
+        (
+            "<p><b>Vladimir Putin:</b></p><h3>Part two</h3><p>Colleagues.</p>",
+            [("heading", "", "Part two"), ("speech", "", "Colleagues.")],
+        ),
+        (
+            "<p><b>Vladimir Putin:</b></p><p><b>Sergei Lavrov:</b> Yes.</p><p>Go on.</p>",
+            [("speech", "Sergei Lavrov", "Yes."), ("speech", "", "Go on.")],
+        ),
+    ],
+    ids=["empty paragraphs are passed over", "a heading takes no label", "a label of its own wins"],
+)
+def test_kremlin_page_label_alone_is_given_only_to_a_turn_without_one(body, paragraphs):
+    assert paragraphs_of(kremlin_page(body=body)) == paragraphs
+
+
+@pytest.mark.parametrize(
+    ("body", "paragraphs"),
+    [
+        ("<p>One.</p>Loose tail.<p>Two.</p>", ["One.", "Loose tail.", "Two."]),
+        ("<a href='#'>A link</a> starts the text.<p>Two.</p>", ["A link starts the text.", "Two."]),
+        ("Before <!-- a comment --> after.<p>Two.</p>", ["Before after.", "Two."]),
+        ("<p>One.</p><i>Inline</i><!-- a comment --> after.", ["One.", "Inline after."]),
+        ("<p>One.</p>XX<p>Two.</p>", ["One.", "XX", "Two."]),
+    ],
+    ids=[
+        "a block's tail",
+        "an inline element first",
+        "text on both sides of a comment",
+        "a comment after an inline",
+        "a Roman numeral standing loose",
+    ],
+)
+def test_kremlin_page_loose_text_around_blocks_inlines_and_comments_is_kept(body, paragraphs):
+    texts = [text for _, _, text in paragraphs_of(kremlin_page(body=body))]
+    assert texts == paragraphs
+
+
+FORTY_WORDS = " ".join(["Word"] * 40)
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "read_as"),
+    [
+        ("<p><b>Vladimir Putin</b>\u00a0: Thank you.</p>", ("speech", "Vladimir Putin", "Thank you.")),
+        ("<p><b>Vladimir Putin</b>:Thank you.</p>", ("speech", "Vladimir Putin", "Thank you.")),
+        ("<p><b>Vladimir Putin:</b> Xi Jinping is here.</p>", ("speech", "Vladimir Putin", "Xi Jinping is here.")),
+        ("<p><b>Article</b> XX: the last article.</p>", ("speech", "", "Article XX: the last article.")),
+        ("<p><b>Chapter</b> XX</p>", ("speech", "", "Chapter XX")),
+        ("<p><b>Chapter XX</b></p>", ("heading", "", "Chapter XX")),
+        ("<p><b>Dmitry</b><br/>and <b>Peskov:</b> Yes.</p>", ("speech", "", "Dmitry and Peskov: Yes.")),
+        ("<p><b>Article</b> XX <b>Part:</b> text.</p>", ("speech", "", "Article XX Part: text.")),
+        ("<p><!-- turn --><b>Vladimir Putin:</b> Yes.</p>", ("speech", "Vladimir Putin", "Yes.")),
+        ("<p><br/><b>Vladimir Putin:</b> Yes.</p>", ("speech", "Vladimir Putin", "Yes.")),
+        ("<p><b>Vladimir Putin:</b><i>(laughs)</i> Yes.</p>", ("speech", "Vladimir Putin", "(laughs) Yes.")),
+        ("<p><b>Vladimir Putin\u00a0:</b> Yes.</p>", ("speech", "Vladimir Putin", "Yes.")),
+        ("<p><b>Vladimir Putin:\u00a0</b>Yes.</p>", ("speech", "Vladimir Putin", "Yes.")),
+        ("<p><b>Participant X:</b> Yes.</p>", ("speech", "Participant X", "Yes.")),
+        ("<p><b>Participant X</b>: Yes.</p>", ("speech", "Participant X", "Yes.")),
+        (f"<p><b>{FORTY_WORDS}:</b> Yes.</p>", ("speech", FORTY_WORDS, "Yes.")),
+        (f"<p><b>{FORTY_WORDS} Word:</b> Yes.</p>", ("speech", "", f"{FORTY_WORDS} Word: Yes.")),
+        ("<p><b>The prize went to eBay:</b> a surprise.</p>", ("speech", "", "The prize went to eBay: a surprise.")),
+    ],
+    ids=[
+        "space before the colon",
+        "no space after it",
+        "words starting with X",
+        "words between bold and colon",
+        "bold then plain words",
+        "bold throughout",
+        "plain words between bold runs",
+        "a Roman numeral between bold runs",
+        "a comment before the label",
+        "a line break before the label",
+        "an aside after the label",
+        "no-break space inside the bold",
+        "no-break space after the colon",
+        "a label ending in X",
+        "a label ending in X, colon outside",
+        "forty words",
+        "forty-one words",
+        "a last word starting lowercase",
+    ],
+)
+def test_kremlin_page_paragraph_read_as_turn_heading_or_text(paragraph, read_as):
+    assert paragraphs_of(kremlin_page(body=paragraph)) == [read_as]

@@ -201,7 +201,7 @@ def _blocks(container):
 
 def _loose(text, *, force=False):
     """A paragraph to gather loose text into; None while there is only whitespace to gather."""
-    if not force and not (text or "").strip(" \t\r\n\u00a0"):
+    if not force and not (text or "").strip():
         return None
     element = lxml.html.Element("p")
     element.text = text
@@ -232,14 +232,14 @@ def _paragraph(block):
         rest = text[len(bold) :] if text.startswith(bold) else None
         if rest is not None:
             label, remainder = None, ""
-            if bold.rstrip().endswith(":"):
+            if bold.endswith(":"):
                 label, remainder = bold, rest
-            elif rest.lstrip(" \u00a0").startswith(":"):
-                label, remainder = bold, rest.lstrip(" \u00a0")[1:]
+            elif rest.lstrip().startswith(":"):
+                label, remainder = bold, rest.lstrip()[1:]
             if label is not None and _label_shaped(label):
-                return ParsedParagraph(text=_trim(remainder), speaker_label=_clean_label(label))
-            if not rest.strip(" \u00a0"):
-                return ParsedParagraph(text=_trim(text), kind=Paragraph.Kind.HEADING)
+                return ParsedParagraph(text=remainder.strip(), speaker_label=_clean_label(label))
+            if not rest.strip():
+                return ParsedParagraph(text=text, kind=Paragraph.Kind.HEADING)
     return ParsedParagraph(text=text)
 
 
@@ -251,7 +251,7 @@ def _label_shaped(label):
 
 def _leading_bold(block):
     """The visible text of the bold runs a paragraph starts with, or ""."""
-    if (block.text or "").strip(" \t\r\n\u00a0"):
+    if (block.text or "").strip():
         return ""
     parts = []
     for child in block:
@@ -259,12 +259,14 @@ def _leading_bold(block):
             continue
         if child.tag in _BOLD:
             parts.append(_raw_text(child))
-            if (child.tail or "").strip(" \t\r\n\u00a0"):
+            if (child.tail or "").strip():
                 break
             parts.append(child.tail or "")
             continue
-        if child.tag == "br" and parts:
-            parts.append("\n")
+        if child.tag == "br":
+            # A line break before the label is a blank line; within it, a space.
+            if parts:
+                parts.append("\n")
             continue
         break
     return collapse("".join(parts)) if parts else ""
@@ -283,13 +285,9 @@ def _raw_text(element):
     return element.text_content()
 
 
-def _trim(text):
-    return text.strip(" \t\r\n\u00a0")
-
-
 def _clean_label(label):
-    label = collapse(label).rstrip(" \u00a0")
-    return label[:-1].rstrip(" \u00a0") if label.endswith(":") else label
+    label = collapse(label)
+    return label[:-1].rstrip() if label.endswith(":") else label
 
 
 def _first(values):
