@@ -171,7 +171,7 @@ class Names:
         """Return up to `limit` names that begin like typed, best match and most addresses first."""
         # Two people of one name are one suggestion; the name then asks which one is meant.
         names = {}
-        for name, _ in self._suggestions(typed, limit * 2):
+        for name, _ in self._suggestions(typed):
             names.setdefault(name.casefold(), name)
         return list(names.values())[:limit]
 
@@ -209,8 +209,11 @@ class Names:
         records = self.model.objects.filter(pk__in=pks).annotate(addresses=Count("speeches", filter=published))
         return sorted(records, key=lambda r: (-r.addresses, r.name.casefold(), r.pk))
 
-    def _suggestions(self, typed, limit):
-        """Return (name to show, record) for the records with published addresses whose names begin like typed."""
+    def _suggestions(self, typed, limit=None):
+        """Return (name to show, record) for the records with published addresses whose names begin like typed.
+
+        All of them by default: every one is ranked anyway, and many may share a name.
+        """
         wanted = _Typed(typed)
         if not wanted.words:
             return []

@@ -2,6 +2,7 @@ import datetime
 
 import lxml.html
 import pytest
+from django.utils import translation
 
 from speeches.filters import SpeechFilter
 from speeches.models import Speech
@@ -439,3 +440,76 @@ def test_speaker_page_oldest_first_goes_by_day_then_hour_then_entry(client):
         "Parallel 1",
         "Parallel 2",
     ]
+
+
+def make_palaces(count):
+    """Venues Palace 00, Palace 01 … with one published address each."""
+    for n in range(count):
+        make_speech(f"At palace {n}", venue=make_venue(f"Palace {n:02d}"))
+
+
+@pytest.mark.parametrize(
+    ("field", "count", "english", "russian"),
+    [
+        (
+            "speaker",
+            2,
+            "Speaker: “Ivanov” fits 2 speakers: which one do you mean?",
+            "Выступающий: Запросу «Ivanov» соответствуют 2 выступающих: кого вы имеете в виду?",
+        ),
+        (
+            "speaker",
+            11,
+            "Speaker: “Ivanov” fits 11 speakers: type more of the name, or choose one of these with the most "
+            "addresses.",
+            "Выступающий: Запросу «Ivanov» соответствуют 11 выступающих: уточните имя или выберите одного из тех, "
+            "у кого больше всего выступлений.",
+        ),
+        (
+            "venue",
+            2,
+            "Venue: “Palace” fits 2 venues: which one do you mean?",
+            "Место: Запросу «Palace» соответствуют 2 места: какое вы имеете в виду?",
+        ),
+        (
+            "venue",
+            11,
+            "Venue: “Palace” fits 11 venues: type more of the name, or choose one of these with the most addresses.",
+            "Место: Запросу «Palace» соответствуют 11 мест: уточните название или выберите одно из мест, где прошло "
+            "больше всего выступлений.",
+        ),
+        (
+            "venue",
+            21,
+            "Venue: “Palace” fits 21 venues: type more of the name, or choose one of these with the most addresses.",
+            "Место: Запросу «Palace» соответствует 21 место: уточните название или выберите одно из мест, где прошло "
+            "больше всего выступлений.",
+        ),
+    ],
+)
+def test_name_that_fits_several_is_asked_about_in_each_language(field, count, english, russian):
+    (make_ivanovs if field == "speaker" else make_palaces)(count)
+    typed = {"speaker": "Ivanov", "venue": "Palace"}[field]
+    assert refusal(**{field: typed})[::2] == (english, "ambiguous")
+    with translation.override("ru"):
+        assert refusal(**{field: typed})[::2] == (russian, "ambiguous")
+
+
+def test_venue_unknown_offers_names_that_begin_like_it_in_each_language():
+    make_palaces(3)
+    offered = ["Palace 00", "Palace 01", "Palace 02"]
+    assert refusal(venue="Pal") == ("Venue: No venue is known as “Pal”; these names begin like it:", offered, "unknown")
+    with translation.override("ru"):
+        assert refusal(venue="Pal") == (
+            "Место: Место «Pal» не найдено; названия с таким же началом:",
+            offered,
+            "unknown",
+        )
+
+
+def test_suggestions_are_as_many_names_however_many_people_share_one(client):
+    # Twenty-five people called Sergei Ivanov are one suggestion, and leave room for the other names.
+    for n in range(25):
+        make_speech(f"Ivanov {n}", speaker=make_speaker("Sergei Ivanov", f"Official {n}"))
+    make_speech("Ivanov", speaker=make_speaker("Yuri Ivanov", ""))
+    assert suggested(client, "ivanov")["names"] == ["Sergei Ivanov", "Yuri Ivanov"]

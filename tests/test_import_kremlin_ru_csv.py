@@ -348,3 +348,203 @@ def test_csv_corpus_reads_without_announcements_furniture_or_glued_paragraphs():
         ("", "Сегодня День работника культур"),
         ("", "Здания и кварталы, имеющие ист"),
     ]
+
+
+def test_csv_row_read_into_every_field():
+    (speech,) = list(kremlin_ru_csv.read(csv_bytes([row(title="Встреча\r\nс  Сергеем Лавровым")])))
+    paragraphs = list(kremlin_ru_csv.read(csv_bytes([row()])))[0].paragraphs
+    assert speech == kremlin_ru_csv.ParsedSpeech(
+        title="Встреча с Сергеем Лавровым",
+        date=datetime.date(2025, 5, 8),
+        time=datetime.time(10, 10),
+        kind=Speech.Kind.MEETING,
+        venue="Москва, Кремль",
+        language="ru",
+        lead="Президент провёл встречу.",
+        source_url="http://kremlin.ru/events/president/news/76870",
+        source_id="76870",
+        translation_url="http://en.kremlin.ru/events/president/news/76870",
+        translation_id="76870",
+        paragraphs=paragraphs,
+        where="row 2",
+    )
+    assert len(paragraphs) == 6
+
+
+def test_csv_row_without_place_time_address_or_printed_date_reads_from_its_head():
+    # The lead is not printed in the text and the date is not either: the head ends after the title, and a box
+    # of links right after it is cut as anywhere else.
+    statement = row(
+        title="Заявление",
+        raw_date="",
+        place="",
+        summary="Описание, которого нет в тексте.",
+        url="",
+        body="События Заявление Смотрите также Встреча с Министром обороны 6 февраля 2025 года Текст заявления.",
+    )
+    (speech,) = list(kremlin_ru_csv.read(csv_bytes([statement])))
+    assert speech == kremlin_ru_csv.ParsedSpeech(
+        title="Заявление",
+        date=datetime.date(2025, 5, 8),
+        time=None,
+        kind=Speech.Kind.STATEMENT,
+        venue="",
+        language="ru",
+        lead="Описание, которого нет в тексте.",
+        paragraphs=[kremlin_ru_csv.ParsedParagraph(text="Текст заявления.")],
+        where="row 2",
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "source_id", "translation_url"),
+    [
+        ("http://kremlin.ru/events/president/news/76870/", "76870", "http://en.kremlin.ru/events/president/news/76870"),
+        ("76870", "76870", "http://en.kremlin.ru/events/president/news/76870"),
+        ("http://kremlin.ru/events/president/news/76870X", "", ""),
+        ("http://kremlin.ru/events/president/news", "", ""),
+    ],
+)
+def test_csv_catalogue_number_is_the_last_part_of_the_address_when_a_number(url, source_id, translation_url):
+    (speech,) = list(kremlin_ru_csv.read(csv_bytes([row(url=url)])))
+    assert (speech.source_url, speech.source_id, speech.translation_url, speech.translation_id) == (
+        url,
+        source_id,
+        translation_url,
+        source_id,
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "place", "texts"),
+    [
+        ("8 мая 2025 года 10:10 Москва, Кремль Текст.", "Москва, Кремль", ["Текст."]),
+        ("События Встреча 8 мая 2025 года 10:10 Текст о встрече.", "Сочи", ["Текст о встрече."]),
+        (
+            "События Совещание 8 мая 2025 года 10:10 Москва, Кремль Совещание Совещание прошло. Совещание Завершено.",
+            "Москва, Кремль",
+            ["Совещание прошло. Совещание Завершено."],
+        ),
+        (
+            "События Встреча 8 мая 2025 года 10:10 В.Путин: Статус материала определит суд. Темы разговора "
+            "известны. География Китай Темы Внешняя политика Статус материала Опубликован в разделе: Новости "
+            "Дата публикации: 8 мая 2025 года, 10:10",
+            "",
+            ["Статус материала определит суд. Темы разговора известны."],
+        ),
+        (
+            "События Встреча 8 мая 2025 года 10:10 В.Путин: Начнём. Смотрите также Встреча 6 февраля 2025 года "
+            "Новости Совета Безопасности Продолжим.",
+            "",
+            ["Начнём.", "Продолжим."],
+        ),
+    ],
+    ids=[
+        "the text starts with the date",
+        "a place not printed",
+        "the caption and the title said again",
+        "the status and tag words said in a turn",
+        "a box of a dated link and a council's news",
+    ],
+)
+def test_csv_chrome_is_cut_where_the_text_shows_it(body, place, texts):
+    (speech,) = list(kremlin_ru_csv.read(csv_bytes([row(body, title="Совещание", place=place)])))
+    assert ([p.text for p in speech.paragraphs], speech.time) == (texts, datetime.time(10, 10))
+
+
+TWO_TOOLTIPS = (
+    "Встречались Сергей Лавров Лавров Сергей Викторович и Антон Силуанов Силуанов Антон Германович "
+    "Министр финансов , обсудили. Биньямином Нетаньяху Нетаньяху Биньямин Премьер-министр Израиля ."
+)
+
+
+def test_csv_positions_are_learned_only_where_a_tooltip_shows_where_its_own_ends():
+    assert kremlin_ru_csv.learn_positions([TWO_TOOLTIPS]) == {
+        "Силуанов Антон Германович": " Министр финансов",
+        "Нетаньяху Биньямин": " Премьер-министр Израиля",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        (TWO_TOOLTIPS, "Встречались Сергей Лавров и Антон Силуанов, обсудили. Биньямином Нетаньяху."),
+        ("Встреча с Сергеем Лавровым Лавров Сергей Викторович и другими.", "Встреча с Сергеем Лавровым и другими."),
+        ("с Ольгой Любимовой Любимова Ольга Борисовна и другими.", "с Ольгой Любимовой и другими."),
+        ("с Яном Кубишем Кубиш Ян и другими.", "с Яном Кубишем и другими."),
+        ("Тим Кук Кук Тимоти и другие.", "Тим Кук и другие."),
+        ("Иван Петров Петров Николай пришли.", "Иван Петров Петров Николай пришли."),
+    ],
+    ids=[
+        "each position ends before the next tooltip",
+        "a position with no end shown stays",
+        "a name inflected after four letters",
+        "a name of two letters",
+        "a short name and its full form",
+        "one name alike is not a tooltip",
+    ],
+)
+def test_csv_tooltips_are_told_from_names_and_removed(text, printed):
+    assert kremlin_ru_csv.remove_tooltips(text) == printed
+
+
+def test_csv_position_learned_in_one_row_is_removed_in_another():
+    second = row(
+        title="Совещание",
+        url="http://kremlin.ru/events/president/news/76871",
+        body="События Совещание 8 мая 2025 года Москва, Кремль "
+        "Выступил Антон Силуанов Силуанов Антон Германович Министр финансов и другие.",
+    )
+    first = row(body=f"События Встреча 8 мая 2025 года Москва, Кремль {TWO_TOOLTIPS}")
+    speeches = list(kremlin_ru_csv.read(csv_bytes([first, second])))
+    assert [p.text for p in speeches[1].paragraphs] == ["Выступил Антон Силуанов и другие."]
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs"),
+    [
+        ("1. Образовать Службу. 2. Утвердить положение.", ["1. Образовать Службу.", "2. Утвердить положение."]),
+        ("Вступление.\n1. Первое. 2. Второе.", ["Вступление.", "1. Первое.", "2. Второе."]),
+        ("Сначала важно. 1. Рост. 2. Спад.", ["Сначала важно. 1. Рост. 2. Спад."]),
+        ("Решено: 2. Второе. 3. Третье.", ["Решено: 2. Второе. 3. Третье."]),
+    ],
+    ids=["at the start", "after a break", "not after a sentence", "not from its second point"],
+)
+def test_csv_list_opens_at_a_paragraph_start_or_after_a_colon_from_its_first_point(text, paragraphs):
+    assert [p.text for p in kremlin_ru_csv.split_paragraphs(text)] == paragraphs
+
+
+@pytest.fixture
+def default_field_limit():
+    limit = csv.field_size_limit()
+    csv.field_size_limit(131072)  # Python's own default
+    yield
+    csv.field_size_limit(limit)
+
+
+def test_csv_field_longer_than_pythons_default_limit_is_read(default_field_limit):
+    long = "Текст. " * 30000
+    chunks = {f"article_full_text_{n}": "" for n in range(2, 11)}
+    (speech,) = list(kremlin_ru_csv.read(csv_bytes([{**row(), **chunks, "article_full_text_1": long}])))
+    assert [p.text for p in speech.paragraphs] == [long.strip()]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xef\xbb\xbf \r\n", "The file is empty."),
+        (
+            b"title,author\nA,B\n",
+            "Not a kremlin.ru CSV export: the columns article_full_text_1, date, url are missing.",
+        ),
+        (
+            b"title,date,url,article_full_text_1\nT,2025-05-08,u," + b"x" * ((1 << 26) + 1) + b"\n",
+            "Not a readable CSV file (field larger than field limit (67108864)).",
+        ),
+    ],
+    ids=["empty", "not the scraper's columns", "a field past any transcript's size"],
+)
+def test_csv_file_refusals_say_why(data, message):
+    with pytest.raises(ParseError) as raised:
+        list(kremlin_ru_csv.read(data))
+    assert str(raised.value) == message

@@ -86,11 +86,8 @@ def read(data, *, name=""):
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         missing = _REQUIRED - set(reader.fieldnames or [])
-    except csv.Error as exc:
-        raise ParseError(f"Not a readable CSV file ({exc}).") from exc
-    if missing:
-        raise ParseError(f"Not a kremlin.ru CSV export: the columns {', '.join(sorted(missing))} are missing.")
-    try:
+        if missing:
+            raise ParseError(f"Not a kremlin.ru CSV export: the columns {', '.join(sorted(missing))} are missing.")
         rows = list(reader)
     except csv.Error as exc:
         raise ParseError(f"Not a readable CSV file ({exc}).") from exc
@@ -109,7 +106,7 @@ def _joined(row):
 
 def read_row(row, *, where="", positions=None):
     """Read one row as a ParsedSpeech, or as a Rejected record when it announces a future event."""
-    title = (row.get("title") or "").strip()
+    title = " ".join((row.get("title") or "").split())
     if not title:
         raise ParseError("The row has no title.")
     text = " ".join(_joined(row).split())
@@ -200,7 +197,7 @@ def strip_chrome(text, row):
                 end = marker.start()
                 break
     body = _CALENDAR.sub("", text[start:end])
-    return remove_boxes(body).strip(" "), time
+    return remove_boxes(body).strip(), time
 
 
 def remove_boxes(text):
@@ -212,9 +209,9 @@ def remove_boxes(text):
         end = _box_end(text, header.end())
         if end is None:
             continue
-        out += [text[position : header.start()].rstrip(" "), "\n"]
+        out += [text[position : header.start()].rstrip(), "\n"]
         position = end
-    out.append(text[position:].lstrip(" "))
+    out.append(text[position:].lstrip())
     return "".join(out)
 
 
@@ -330,7 +327,7 @@ def mark_list_points(text):
     starts = sorted(start for run in runs if len(run) > 1 for _, start in run)
     out, position = [], 0
     for start in starts:
-        out += [text[position:start].rstrip(" "), "\n"]
+        out += [text[position:start].rstrip(), "\n"]
         position = start
     out.append(text[position:])
     return "".join(out)
