@@ -351,7 +351,12 @@ def test_csv_corpus_reads_without_announcements_furniture_or_glued_paragraphs():
 
 
 def test_csv_row_read_into_every_field():
-    (speech,) = list(kremlin_ru_csv.read(csv_bytes([row(title="Встреча\r\nс  Сергеем Лавровым")])))
+    spaced = {
+        "title": "Встреча\r\nс  Сергеем Лавровым",
+        "place": " Москва,\r\nКремль",
+        "summary": "Президент\r\nпровёл встречу. ",
+    }
+    (speech,) = list(kremlin_ru_csv.read(csv_bytes([row(**spaced)])))
     paragraphs = list(kremlin_ru_csv.read(csv_bytes([row()])))[0].paragraphs
     assert speech == kremlin_ru_csv.ParsedSpeech(
         title="Встреча с Сергеем Лавровым",
@@ -548,3 +553,11 @@ def test_csv_file_refusals_say_why(data, message):
     with pytest.raises(ParseError) as raised:
         list(kremlin_ru_csv.read(data))
     assert str(raised.value) == message
+
+
+def test_csv_row_without_a_lead_has_none():
+    (speech,) = list(kremlin_ru_csv.read(csv_bytes([row(summary="")])))
+    assert (speech.lead, speech.paragraphs[0].text) == (
+        "",
+        "В беседе участвовал Министр иностранных дел Сергей Лавров, а также Биньямином Нетаньяху.",
+    )
