@@ -6,10 +6,19 @@ Reads mutmut's results (`mutmut results --all true`) and prints, per module, the
 those that survived (the suite passed with the code broken), those that timed out (counted as caught: the
 breakage made a test hang) and those no test reached. The score is caught / (caught + survived + not reached).
 With --survivors, it lists the surviving mutants by module, to look at with `mutmut show NAME`.
+
+    python bench/mutation.py --again tests/test_filters.py --only speeches.filters
+
+tries each surviving mutant (of the modules --only names) again in a process of its own, against the tests given.
+A run's workers are forked after the project is imported, so a mutant of code that runs while modules load (a
+form's widgets, a field built with its class) is never active in them and survives whatever the tests; in a new
+process it is. Set DATABASE_URL to try them on PostgreSQL.
 """
 
 import argparse
 import collections
+import functools
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +49,13 @@ def module_of(mutant):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--survivors", action="store_true", help="list the surviving mutants")
+    parser.add_argument("--again", nargs="+", metavar="TEST", help="try the survivors again against these tests")
+    parser.add_argument("--only", default="", metavar="PREFIX", help="the survivors whose names start so")
     args = parser.parse_args()
+    if args.again:
+        names = [name for name, status in results() if status in MISSED and name.startswith(args.only)]
+        try_again(names, args.again)
+        return
     counts = collections.defaultdict(collections.Counter)
     survivors = collections.defaultdict(list)
     for name, status in results():
@@ -64,6 +79,19 @@ def main():
             print(f"\n{module}:")
             for name in sorted(survivors[module]):
                 print(f"  {name}")
+
+
+def try_again(names, tests):
+    """Run the tests once per mutant, each in a new process with the mutant active from import; print the verdicts."""
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-m", "not browser", *tests]
+    environment = {key: value for key, value in os.environ.items() if key != "MUTANT_UNDER_TEST"}
+    run = functools.partial(subprocess.run, command, cwd=ROOT / "mutants", capture_output=True)
+    if run(env=environment).returncode:
+        sys.exit("The tests fail with no mutant active: fix them, or name tests that pass, first.")
+    for name in names:
+        code = run(env={**environment, "MUTANT_UNDER_TEST": name}).returncode
+        verdict = {0: "survived", 1: "killed"}.get(code, f"error {code}")
+        print(f"{verdict:9} {name}", flush=True)
 
 
 def _row(label, c):

@@ -109,28 +109,6 @@ def test_export_then_import_into_an_empty_archive_round_trips_every_field(archiv
     assert again.summary() == "0 created, 0 updated, 3 unchanged, 0 skipped, 0 failed"
 
 
-def test_export_record_shape(archive):
-    russian = Speech.objects.get(language="ru")
-    record = json_format.speech_record(russian)
-    assert {k: record[k] for k in ("title", "date", "time", "kind", "language", "status", "venue", "translation")} == {
-        "title": "Встреча с Александром Лукашенко",
-        "date": "2020-01-09",
-        "time": "18:00",
-        "kind": "meeting",
-        "language": "ru",
-        "status": "draft",
-        "venue": {"name": "Novo-Ogaryovo, Moscow Region", "city": "Novo-Ogaryovo", "region": "Moscow Region"},
-        "translation": {"source_url": "http://en.kremlin.ru/events/president/news/70001", "source_id": "70001"},
-    }
-    assert record["paragraphs"][0] == {
-        "kind": "speech",
-        "speaker": "vladimir-putin",
-        "speaker_label": "В.Путин",
-        "text": "Добрый день.",
-    }
-    assert [s["name"] for s in record["speakers"]] == ["Dmitry Peskov", "Vladimir Putin"]
-
-
 def test_json_array_file_is_read_like_json_lines(tmp_path):
     records = [
         {"title": "First", "date": "2020-01-01", "source_id": "a", "paragraphs": [{"text": "One."}]},
