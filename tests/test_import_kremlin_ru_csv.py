@@ -510,10 +510,11 @@ def test_csv_position_learned_in_one_row_is_removed_in_another():
     [
         ("1. Образовать Службу. 2. Утвердить положение.", ["1. Образовать Службу.", "2. Утвердить положение."]),
         ("Вступление.\n1. Первое. 2. Второе.", ["Вступление.", "1. Первое.", "2. Второе."]),
+        ("Вступление. * * * 1. Первое. 2. Второе.", ["Вступление.", "* * *", "1. Первое.", "2. Второе."]),
         ("Сначала важно. 1. Рост. 2. Спад.", ["Сначала важно. 1. Рост. 2. Спад."]),
         ("Решено: 2. Второе. 3. Третье.", ["Решено: 2. Второе. 3. Третье."]),
     ],
-    ids=["at the start", "after a break", "not after a sentence", "not from its second point"],
+    ids=["at the start", "after a break", "after a separator", "not after a sentence", "not from its second point"],
 )
 def test_csv_list_opens_at_a_paragraph_start_or_after_a_colon_from_its_first_point(text, paragraphs):
     assert [p.text for p in kremlin_ru_csv.split_paragraphs(text)] == paragraphs

@@ -73,6 +73,7 @@ _ELISION = re.compile(r"(?:^|(?<=[.!?…»] ))<…>(?= |$)")
 _LIST_POINT = re.compile(
     r"(?:^|(?<=\n)|(?<=[.:;] ))(?:(?P<number>\d{1,2})\. (?=[«\"А-ЯЁA-Z])|(?P<letter>[а-я])\) (?=[а-яё]))"
 )
+_AROUND_BREAK = re.compile(r" *\n *")
 # Lettered points skip the letters lists never use (ё, й, ъ, ы, ь).
 _LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"
 
@@ -301,6 +302,8 @@ def split_paragraphs(text):
     """Split an article's text into paragraphs where the print breaks them."""
     text = _SEPARATOR_INLINE.sub("\n* * *\n", text)
     text = _ELISION.sub("\n<…>\n", text)
+    # Each break starts its paragraph with its first word, where a list's first point is looked for.
+    text = _AROUND_BREAK.sub("\n", text)
     text = mark_list_points(text)
     paragraphs = []
     for block in text.split("\n"):
