@@ -25,6 +25,18 @@ class ParsedParagraph:
 
 
 @dataclass
+class ParsedTag:
+    """A topic, place or person the source files an address under, with its entry in the source's catalogue."""
+
+    name: str
+    catalogue: str = ""  # the source's kind of entry: "keywords", "countries", "regions" or "persons"
+    catalogue_id: str = ""  # "82", "AM", "CR", "110": the entry's address in that catalogue
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass
 class ParsedSpeaker:
     name: str
     role: str = ""
@@ -50,7 +62,8 @@ class ParsedSpeech:
     translation_url: str = ""
     translation_id: str = ""
     sections: list[str] = field(default_factory=list)
-    tags: dict[str, list[str]] = field(default_factory=dict)
+    # The source's tag lists by their heading as printed ("Geography", "Topics", "Persons").
+    tags: dict[str, list[ParsedTag]] = field(default_factory=dict)
     paragraphs: list[ParsedParagraph] = field(default_factory=list)
     # Filled by the archive's own JSON: paragraphs then carry `speaker` and are attributed as given.
     speakers: list[ParsedSpeaker] | None = None

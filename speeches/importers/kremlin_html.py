@@ -20,6 +20,7 @@ from speeches.models import Paragraph
 from .base import (
     ParsedParagraph,
     ParsedSpeech,
+    ParsedTag,
     ParseError,
     collapse,
     decode,
@@ -54,6 +55,7 @@ class _Page:
     lead = _xpath(".//*[contains(concat(' ', @class, ' '), ' read__lead ')]")
     language = _xpath(".//meta[@itemprop='inLanguage']/@content")
     tag_columns = _xpath(".//*[contains(@class, 'read__tagscol')]")
+    tag_links = _xpath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]")
     body = _xpath(".//*[contains(concat(' ', @class, ' '), ' read__internal_content ') or @itemprop='articleBody']")
     chrome = _xpath(
         ".//*[contains(concat(' ', @class, ' '), ' masha-ignore ') or contains(@class, 'read__bottommeta')"
@@ -329,11 +331,21 @@ def _document_id(url):
     return match[1] if match else ""
 
 
+# A tag links to its entry's events: ".../catalog/keywords/82/events", "../catalog/regions/CR/events.html".
+_CATALOGUE_ENTRY = re.compile(r"(?:^|/)catalog/(keywords|countries|regions|persons)/([^/?#.]+)")
+
+
 def _tags(root):
     tags = {}
     for column in _Page.tag_columns(root):
         heading = column.find(".//h3")
-        items = [collapse(a.text_content()) for a in column.iterfind(".//li")]
+        # A tag is a link marked rel="tag"; the list's "1 more" button is not one.
+        items = [tag for tag in map(_tag, _Page.tag_links(column)) if tag.name]
         if heading is not None and items:
-            tags[collapse(heading.text_content())] = [item for item in items if item]
+            tags[collapse(heading.text_content())] = items
     return tags
+
+
+def _tag(link):
+    entry = _CATALOGUE_ENTRY.search(link.get("href") or "")
+    return ParsedTag(collapse(link.text_content()), *(entry.groups() if entry else ()))
