@@ -101,13 +101,18 @@ def read(data, *, name=""):
             yield Rejected(str(exc), where=where)
 
 
+def _cell(row, column):
+    """A cell's text on one line, as the page prints it."""
+    return " ".join((row.get(column) or "").split())
+
+
 def _joined(row):
     return "".join(row.get(column) or "" for column in _CHUNKS)
 
 
 def read_row(row, *, where="", positions=None):
     """Read one row as a ParsedSpeech, or as a Rejected record when it announces a future event."""
-    title = " ".join((row.get("title") or "").split())
+    title = _cell(row, "title")
     if not title:
         raise ParseError("The row has no title.")
     text = " ".join(_joined(row).split())
@@ -128,9 +133,9 @@ def read_row(row, *, where="", positions=None):
         date=date,
         time=time,
         kind=guess_kind(title),
-        venue=" ".join((row.get("place") or "").split()),
+        venue=_cell(row, "place"),
         language="ru",
-        lead=" ".join((row.get("summary") or "").split()),
+        lead=_cell(row, "summary"),
         source_url=url,
         source_id=document_id,
         translation_url=f"http://en.kremlin.ru/events/president/news/{document_id}" if document_id else "",
@@ -155,8 +160,7 @@ def announcement(text, row):
 def _head_end(text, row):
     """Return where the head "События <title> <summary>" ends."""
     start = 0
-    for prefix in ("События", row.get("title") or "", row.get("summary") or ""):
-        prefix = " ".join(prefix.split())
+    for prefix in ("События", _cell(row, "title"), _cell(row, "summary")):
         rest = text[start:].lstrip()
         if prefix and rest.startswith(prefix):
             start = len(text) - len(rest) + len(prefix)
@@ -171,21 +175,21 @@ def strip_chrome(text, row):
     text = " ".join(text.split())
     time = None
     start = 0
-    raw_date = " ".join((row.get("raw_date") or "").split())
+    raw_date = _cell(row, "raw_date")
     if raw_date and (found := text.find(raw_date)) >= 0:
         start = found + len(raw_date)
         match = re.match(r" (\d{1,2}:\d{2})\b", text[start:])
         if match:
             time = parse_time(match[1])
             start += match.end()
-        place = " ".join((row.get("place") or "").split())
+        place = _cell(row, "place")
         if place and text[start:].startswith(" " + place):
             start += len(place) + 1
     else:
         start = _head_end(text, row)
     # The video at the top of the article is captioned with the item's title; the article goes on with a new
     # paragraph, not with the rest of a sentence ("Совещание … (в режиме видеоконференции). В совещании …").
-    title = " ".join((row.get("title") or "").split())
+    title = _cell(row, "title")
     if title and re.match(rf" ?{re.escape(title)} (?=[А-ЯЁA-Z«\d])", text[start:]):
         start = text.index(title, start) + len(title)
     end = len(text)
