@@ -183,7 +183,7 @@ def _blocks(container):
     loose = _loose(container.text)
     for child in container:
         if isinstance(child.tag, str) and child.tag in _BLOCK_TAGS:
-            if loose is not None and _visible_text(loose):
+            if _visible_text(loose):
                 yield loose
             if child.tag in _PARAGRAPH_TAGS and next(child.iterdescendants(*_BLOCK_TAGS), None) is None:
                 yield child
@@ -191,20 +191,16 @@ def _blocks(container):
                 yield from _blocks(child)
             loose = _loose(child.tail)
         elif isinstance(child.tag, str):
-            loose = loose if loose is not None else _loose("", force=True)
             loose.append(copy.deepcopy(child))
         elif child.tail:
             # A comment: keep the text after it.
-            loose = loose if loose is not None else _loose("", force=True)
             _append_text(loose, child.tail)
-    if loose is not None and _visible_text(loose):
+    if _visible_text(loose):
         yield loose
 
 
-def _loose(text, *, force=False):
-    """A paragraph to gather loose text into; None while there is only whitespace to gather."""
-    if not force and not (text or "").strip():
-        return None
+def _loose(text):
+    """A paragraph to gather loose text into; one with only whitespace is never yielded."""
     element = lxml.html.Element("p")
     element.text = text
     return element
