@@ -48,6 +48,9 @@ def for_export(speeches):
             Prefetch("speakers", queryset=Speaker.objects.prefetch_related("aliases")),
             Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position").select_related("speaker")),
             "paragraphs__speaker__aliases",
+            "topics",
+            "places",
+            "people",
         )
     )
 

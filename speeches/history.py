@@ -42,6 +42,9 @@ _SPEECH_FIELDS = [
     if f.name not in {"id", "created", "updated", "first_published", "corrected"}
 ]
 
+# The records a speech is linked to: who speaks, and what the source files it under.
+_LISTS = [f.name for f in Speech._meta.many_to_many]
+
 reversion.register(Paragraph, fields=_PARAGRAPH_FIELDS + ["speech"])
 reversion.register(Speech, follow=["paragraphs"], fields=_SPEECH_FIELDS)
 
@@ -57,15 +60,16 @@ class _State:
 
 def _state(speech_id):
     """Digests of a speech as it stands in the database; None if it is gone."""
-    columns = [name for name in _SPEECH_FIELDS if name != "speakers"]
+    columns = [name for name in _SPEECH_FIELDS if name not in _LISTS]
     row = Speech.objects.filter(pk=speech_id).values(*columns).first()
     if row is None:
         return None
     public = hashlib.sha256(repr([row[name] for name in PUBLIC_FIELDS]).encode())
     whole = hashlib.sha256(repr(sorted(row.items())).encode())
-    whole.update(
-        repr(sorted(Speech.speakers.through.objects.filter(speech_id=speech_id).values_list("speaker_id"))).encode()
-    )
+    for name in _LISTS:
+        field = Speech._meta.get_field(name)
+        linked = field.remote_field.through.objects.filter(speech_id=speech_id)
+        whole.update(repr((name, sorted(linked.values_list(field.m2m_reverse_name(), flat=True)))).encode())
     rows = Paragraph.objects.filter(speech_id=speech_id).order_by("position").values_list(*_PARAGRAPH_FIELDS)
     for position, kind, speaker, label, text in rows:
         public.update(repr((kind, label, text)).encode())

@@ -26,7 +26,7 @@ from .models import (
     label_key,
     normalize_label,
 )
-from .names import feminine_pair, fold, one_edit_apart
+from .names import fold, one_edit_apart, parse_name, same_first_name, same_surname
 
 
 class MergeError(Exception):
@@ -145,58 +145,6 @@ class PossibleDuplicate:
     reason: str
 
 
-@dataclass(frozen=True)
-class _Name:
-    given: str
-    initial: bool
-    surname: str
-    cyrillic: bool
-
-
-_NAME_TOKEN = re.compile(r"[^\s.]+\.?")
-_INITIAL_LETTERS = 3  # "A.", "Yu.", "Ю.", "Kh."
-
-
-def _is_initial(token):
-    return len(token.rstrip(".")) == 1 or (token.endswith(".") and len(token) <= _INITIAL_LETTERS + 1)
-
-
-def _parse_name(name):
-    """Split a speaker's name into a first name (or its initial) and a surname, folded; None for a single word."""
-    text = re.split(r"[,(]", normalize_label(name), maxsplit=1)[0]
-    tokens = _NAME_TOKEN.findall(text)
-    if len(tokens) < 2:
-        # A single word ("Moderator", "Peskov") could be anyone with that word in their name.
-        return None
-    if _is_initial(tokens[-1]) and not _is_initial(tokens[0]):
-        surname, given = tokens[0], tokens[1]  # "Путин В.В."
-    else:
-        surname, given = tokens[-1], tokens[0]
-    surname, folded_given = fold(surname), fold(given)
-    if len(surname) < 2 or not folded_given or _is_initial(surname):
-        return None
-    return _Name(folded_given, _is_initial(given), surname, has_cyrillic(text))
-
-
-def _same_surname(a, b):
-    # A slip of one letter in a long surname, not at its start: Lavrov and Savrov are more likely two people.
-    return a == b or (min(len(a), len(b)) >= 6 and a[0] == b[0] and one_edit_apart(a, b) and not feminine_pair(a, b))
-
-
-def _same_first_name(a, b):
-    if a.initial or b.initial:
-        # An initial folds like the name it stands for ("Ю." and "Yuri" both start "iu").
-        short, long = sorted((a.given, b.given), key=len)
-        return long.startswith(short)
-    if a.given == b.given:
-        return True
-    return (
-        min(len(a.given), len(b.given)) >= 4
-        and one_edit_apart(a.given, b.given)
-        and not feminine_pair(a.given, b.given)
-    )
-
-
 def _speaker_reason(first, second, a, b):
     if a.initial != b.initial:
         return INITIAL_AND_SURNAME
@@ -215,7 +163,7 @@ def _deletions(word):
 def possible_duplicate_speakers():
     """Suggest pairs of speakers that may be one person, with the reason, most speeches first."""
     speakers = list(Speaker.objects.annotate(speech_count=Count("speeches", distinct=True)).only("name", "slug"))
-    names = {speaker.pk: _parse_name(speaker.name) for speaker in speakers}
+    names = {speaker.pk: parse_name(speaker.name) for speaker in speakers}
     # Only speakers whose surnames are at most one letter apart are compared, not every pair.
     blocks = defaultdict(list)
     for speaker in speakers:
@@ -233,7 +181,7 @@ def possible_duplicate_speakers():
                     continue
                 compared.add(pair_key)
                 a, b = names[one.pk], names[other.pk]
-                if _same_surname(a.surname, b.surname) and _same_first_name(a, b):
+                if same_surname(a.surname, b.surname) and same_first_name(a, b):
                     pairs.append(_pair(one, other, _speaker_reason(one, other, a, b)))
     return _ordered(pairs)
 

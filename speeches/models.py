@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import get_language, pgettext_lazy
 
 from . import page_cache
 
@@ -69,6 +69,12 @@ class Speaker(models.Model):
         max_length=200, unique=True, allow_unicode=True, help_text="Used in the speaker's web address."
     )
     role = models.CharField(max_length=200, blank=True, help_text="Current role or title, e.g. “President of Russia”.")
+    catalogue_id = models.CharField(
+        max_length=50,
+        blank=True,
+        db_index=True,
+        help_text="The person's entry in kremlin.ru's catalogue of persons (the number in /catalog/persons/…).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -131,6 +137,82 @@ class Venue(models.Model):
 
     def get_absolute_url(self):
         return reverse("venue_detail", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    """A subject the source files addresses under: a topic or a place, named in English and in Russian."""
+
+    name = models.CharField(max_length=200, blank=True, help_text="The name as en.kremlin.ru prints it.")
+    name_ru = models.CharField(max_length=200, blank=True, help_text="The name as kremlin.ru prints it, in Russian.")
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True, help_text="Used in the web address.")
+    catalogue_id = models.CharField(
+        max_length=50,
+        blank=True,
+        help_text="The entry's address in kremlin.ru's catalogue (the same on the English and the Russian site).",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name", "name_ru"]
+
+    def __str__(self):
+        return self.local_name
+
+    def save(self, *args, **kwargs):
+        self.name, self.name_ru = normalize_label(self.name), normalize_label(self.name_ru)
+        if not self.slug:
+            self.slug = unique_slug(type(self).objects.exclude(pk=self.pk), self.name or self.name_ru)
+        check_slug(self.slug)
+        super().save(*args, **kwargs)
+
+    @property
+    def local_name(self):
+        """The name in the reader's interface language, else in the other one."""
+        names = (self.name_ru, self.name) if (get_language() or "").startswith("ru") else (self.name, self.name_ru)
+        return next((name for name in names if name), "")
+
+    def clean(self):
+        if not (normalize_label(self.name) or normalize_label(self.name_ru)):
+            raise ValidationError("Give the name in English, in Russian, or in both.")
+
+
+def _tag_constraints(name, *fields):
+    return [
+        models.UniqueConstraint(
+            fields=[*fields, "catalogue_id"],
+            condition=~models.Q(catalogue_id=""),
+            name=f"{name}_unique_catalogue_entry",
+            violation_error_message="Another record already stands for this catalogue entry.",
+        ),
+        models.CheckConstraint(condition=~models.Q(name="", name_ru=""), name=f"{name}_has_a_name"),
+    ]
+
+
+class Topic(Tag):
+    """A subject such as “Foreign policy” or “Armed Forces”."""
+
+    class Meta(Tag.Meta):
+        constraints = _tag_constraints("topic")
+
+    def get_absolute_url(self):
+        return reverse("topic_detail", kwargs={"slug": self.slug})
+
+
+class Place(Tag):
+    """A country or a region of Russia an address is about."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", pgettext_lazy("kind of place", "Country")
+        REGION = "region", pgettext_lazy("kind of place", "Region of Russia")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COUNTRY)
+
+    class Meta(Tag.Meta):
+        # Countries and regions are two catalogues of the source, each numbering its own entries.
+        constraints = _tag_constraints("place", "kind")
+
+    def get_absolute_url(self):
+        return reverse("place_detail", kwargs={"slug": self.slug})
 
 
 class SpeakerRedirect(models.Model):
@@ -232,6 +314,18 @@ class Speech(models.Model):
     )
     speakers = models.ManyToManyField(
         Speaker, blank=True, related_name="speeches", help_text="Everyone who speaks in the transcript."
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="speeches", help_text="The subjects the source files the address under."
+    )
+    places = models.ManyToManyField(
+        Place, blank=True, related_name="speeches", help_text="The countries and regions the address is about."
+    )
+    people = models.ManyToManyField(
+        Speaker,
+        blank=True,
+        related_name="tagged_speeches",
+        help_text="The people the source files the address under, whether they speak in it or not.",
     )
     status = models.CharField(
         max_length=10,

@@ -12,7 +12,7 @@ from lxml import etree
 
 from speeches import exports
 from speeches.importers import import_paths
-from speeches.models import Paragraph, Speaker, Speech, Venue
+from speeches.models import Paragraph, Place, Speaker, Speech, Topic, Venue
 from tests.factories import make_speaker, make_speech, make_venue
 from tests.test_import_corpus import NEWS
 from tests.test_import_json import archive_snapshot
@@ -223,11 +223,14 @@ def test_the_english_corpus_exported_and_imported_into_an_empty_archive_is_the_s
     import_paths([NEWS])
     before = archive_snapshot()
     assert len(before) == 1136
+    assert sum(1 for speech in before if speech["topics"] or speech["places"] or speech["people"]) == 1063
     path = tmp_path / "corpus.jsonl"
     export("--include-unpublished", "--output", str(path))
     Speech.objects.all().delete()
     Speaker.objects.all().delete()
     Venue.objects.all().delete()
+    Topic.objects.all().delete()
+    Place.objects.all().delete()
     assert import_paths([path]).summary() == "1136 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
     after = archive_snapshot()
     # Field by field, speech by speech, so that a difference names where it is.

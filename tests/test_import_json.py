@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from speeches.importers import import_paths, json_format
-from speeches.models import Paragraph, Speaker, SpeakerAlias, Speech, Venue
+from speeches.models import Paragraph, Place, Speaker, SpeakerAlias, Speech, Topic, Venue
 from tests.factories import make_speaker, make_venue
 from tests.import_samples import ODD_BODY, kremlin_page
 
@@ -47,6 +47,9 @@ def archive_snapshot():
                     (p.position, p.kind, p.speaker.slug if p.speaker else None, p.speaker_label, p.text)
                     for p in speech.paragraphs.select_related("speaker")
                 ],
+                "topics": sorted(speech.topics.values_list("name", "name_ru", "slug", "catalogue_id")),
+                "places": sorted(speech.places.values_list("name", "name_ru", "slug", "catalogue_id", "kind")),
+                "people": sorted(speech.people.values_list("name", "slug", "catalogue_id")),
             }
         )
     return speeches
@@ -83,6 +86,17 @@ def archive(tmp_path):
         ]
     )
     russian.speakers.set([putin, peskov])
+    russian.topics.set([Topic.objects.create(name="Foreign policy", name_ru="Внешняя политика", catalogue_id="82")])
+    russian.places.set(
+        [
+            Place.objects.create(name_ru="Беларусь", kind=Place.Kind.COUNTRY),
+            Place.objects.create(name="Moscow Region", catalogue_id="MOS", kind=Place.Kind.REGION),
+        ]
+    )
+    lukashenko = Speaker.objects.get(name="Alexander Lukashenko")
+    lukashenko.catalogue_id = "110"
+    lukashenko.save()
+    russian.people.set([lukashenko, peskov])
     Speech.objects.create(title="Untitled notes", date=datetime.date(2019, 5, 1), status=Speech.Status.DRAFT)
     Paragraph.objects.create(speech=Speech.objects.get(title="Untitled notes"), position=1, text="Notes.")
     return tmp_path
@@ -101,9 +115,13 @@ def test_export_then_import_into_an_empty_archive_round_trips_every_field(archiv
     Speech.objects.all().delete()
     Speaker.objects.all().delete()
     Venue.objects.all().delete()
+    Topic.objects.all().delete()
+    Place.objects.all().delete()
     report = import_paths([output])
 
     assert report.summary() == "3 created, 0 updated, 0 unchanged, 0 skipped, 0 failed"
+    assert before[2]["topics"] == [("Foreign policy", "Внешняя политика", "foreign-policy", "82")]
+    assert [person[0] for person in before[2]["people"]] == ["Alexander Lukashenko", "Dmitry Peskov"]
     assert archive_snapshot() == before
     again = import_paths([output])
     assert again.summary() == "0 created, 0 updated, 3 unchanged, 0 skipped, 0 failed"
@@ -318,6 +336,7 @@ def test_speech_record_holds_every_field_and_speakers_named_only_in_paragraphs(a
     peskov = Speaker.objects.get(name="Dmitry Peskov")
     lukashenko = Speaker.objects.get(name="Alexander Lukashenko")
     russian.speakers.set([peskov])  # Putin and Lukashenko are then named only by paragraphs
+    russian.people.set([lukashenko])
     Paragraph.objects.filter(speech=russian, position=3).update(speaker=lukashenko)
     record = json_format.speech_record(Speech.objects.get(pk=russian.pk))
     assert record == {
@@ -333,6 +352,12 @@ def test_speech_record_holds_every_field_and_speakers_named_only_in_paragraphs(a
         "source_id": "70001",
         "venue": {"name": "Novo-Ogaryovo, Moscow Region", "city": "Novo-Ogaryovo", "region": "Moscow Region"},
         "translation": {"source_url": "http://en.kremlin.ru/events/president/news/70001", "source_id": "70001"},
+        "topics": [{"name": "Foreign policy", "name_ru": "Внешняя политика", "catalogue_id": "82"}],
+        "places": [
+            {"name": "", "name_ru": "Беларусь", "catalogue_id": "", "kind": "country"},
+            {"name": "Moscow Region", "name_ru": "", "catalogue_id": "MOS", "kind": "region"},
+        ],
+        "people": [{"name": "Alexander Lukashenko", "slug": "alexander-lukashenko", "catalogue_id": "110"}],
         "speakers": [
             {
                 "name": "Alexander Lukashenko",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from speeches.importers import import_paths, kremlin_ru_csv
-from speeches.importers.base import ParseError, Rejected
+from speeches.importers.base import ParsedTag, ParseError, Rejected
 from speeches.models import Paragraph, Speech
 
 pytestmark = pytest.mark.django_db
@@ -370,6 +370,11 @@ def test_csv_row_read_into_every_field():
         source_id="76870",
         translation_url="http://en.kremlin.ru/events/president/news/76870",
         translation_id="76870",
+        tags={
+            "География": [ParsedTag("Китай", "places", joined=True)],
+            "Темы": [ParsedTag("Внешняя политика", "keywords", joined=True)],
+            "Лица": [ParsedTag("Лавров Сергей Викторович", "persons", joined=True)],
+        },
         paragraphs=paragraphs,
         where="row 2",
     )
@@ -396,7 +401,7 @@ def test_csv_row_without_place_time_address_or_printed_date_reads_from_its_head(
         venue="",
         language="ru",
         lead="Описание, которого нет в тексте.",
-        paragraphs=[kremlin_ru_csv.ParsedParagraph(text="Текст заявления.")],
+        paragraphs=[kremlin_ru_csv.ParsedParagraph(text="Текст заявления.")],  # no tail, so no tags either
         where="row 2",
     )
 

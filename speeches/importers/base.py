@@ -31,6 +31,11 @@ class ParsedTag:
     name: str
     catalogue: str = ""  # the source's kind of entry: "keywords", "countries", "regions" or "persons"
     catalogue_id: str = ""  # "82", "AM", "CR", "110": the entry's address in that catalogue
+    # Several names the source printed run together, without a mark between them: split against the known names.
+    joined: bool = False
+    slug: str = ""  # the archive's own JSON names a tagged person's speaker by slug
+    # The archive's own JSON gives a topic's or a place's name in each language it knows: {"en": …, "ru": …}.
+    names: dict[str, str] = field(default_factory=dict)
 
     def __str__(self):
         return self.name
@@ -63,7 +68,8 @@ class ParsedSpeech:
     translation_id: str = ""
     sections: list[str] = field(default_factory=list)
     # The source's tag lists by their heading as printed ("Geography", "Topics", "Persons").
-    tags: dict[str, list[ParsedTag]] = field(default_factory=dict)
+    # None where the source says nothing of tags (a plain text); {} where it files the address under none.
+    tags: dict[str, list[ParsedTag]] | None = None
     paragraphs: list[ParsedParagraph] = field(default_factory=list)
     # Filled by the archive's own JSON: paragraphs then carry `speaker` and are attributed as given.
     speakers: list[ParsedSpeaker] | None = None

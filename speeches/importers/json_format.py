@@ -15,6 +15,9 @@ Each object holds every field of a speech, the people who speak in it and its pa
       "source_id": "62558",     # with source_url, identifies the speech: importing it again updates in place
       "venue": {"name": "The Kremlin, Moscow", "city": "Moscow", "region": ""} | null,
       "translation": {"source_url": "http://kremlin.ru/events/president/news/62558", "source_id": "62558"} | null,
+      "topics": [{"name": "Foreign policy", "name_ru": "Внешняя политика", "catalogue_id": "82"}],
+      "places": [{"name": "Turkey", "name_ru": "", "kind": "country", "catalogue_id": "TR"}],  # country or region
+      "people": [{"name": "Alexander Lukashenko", "slug": "alexander-lukashenko", "catalogue_id": "110"}],
       "speakers": [
         {"name": "Vladimir Putin", "slug": "vladimir-putin", "role": "President of Russia",
          "aliases": ["President of Russia Vladimir Putin", "V.Putin"]}
@@ -27,7 +30,10 @@ Each object holds every field of a speech, the people who speak in it and its pa
       ]
     }
 
-A speech without source_url and source_id is matched on its date and slug instead. A record without "speakers"
+Topics, places and people are what the source files the speech under; a person is a speaker of the archive, named
+by slug, and need not speak in it. A record without any of the three lists leaves a stored speech's tags as they
+are; a tag whose names were printed run together carries "joined": true and is split against the names the archive
+knows. A speech without source_url and source_id is matched on its date and slug instead. A record without "speakers"
 has its paragraphs attributed from their labels, as a plain-text transcript is. `created` and `updated` are
 written for reference and not read back: the archive keeps its own history.
 """
@@ -37,7 +43,12 @@ import json
 
 from speeches.models import Paragraph, Speech
 
-from .base import ParsedParagraph, ParsedSpeaker, ParsedSpeech, ParseError, Rejected, decode
+from .base import ParsedParagraph, ParsedSpeaker, ParsedSpeech, ParsedTag, ParseError, Rejected, decode
+from .tags import COUNTRIES, PERSONS, PLACES, REGIONS, TOPICS, of_kind
+
+# The record's tag lists, with the catalogue each list's tags come from.
+_TAG_LISTS = {"topics": TOPICS, "places": PLACES, "people": PERSONS}
+_PLACE_CATALOGUES = {"country": COUNTRIES, "region": REGIONS, "": PLACES}
 
 _KINDS = set(Speech.Kind.values)
 _PARAGRAPH_KINDS = set(Paragraph.Kind.values)
@@ -134,9 +145,42 @@ def read_record(record):
         venue_region=_string(venue, "region"),
         translation_url=_string(translation, "source_url"),
         translation_id=_string(translation, "source_id"),
+        tags=_tags(record),
         speakers=speakers,
         paragraphs=paragraphs,
     )
+
+
+def _tags(record):
+    if not any(key in record for key in _TAG_LISTS):
+        return None
+    tags = {}
+    for key, catalogue in _TAG_LISTS.items():
+        items = []
+        for value in _list(record, key):
+            if not isinstance(value, dict):
+                raise ParseError(f"Each of “{key}” must be an object with a name.")
+            names = {"en": _string(value, "name"), "ru": _string(value, "name_ru")}
+            if not any(names.values()):
+                raise ParseError(f"Each of “{key}” must be an object with a name.")
+            kind = _string(value, "kind")
+            if key == "places" and kind not in _PLACE_CATALOGUES:
+                raise ParseError(f"Unknown kind of place “{kind}”: country or region.")
+            joined = value.get("joined", False)
+            if not isinstance(joined, bool):
+                raise ParseError("“joined” must be true or false.")
+            items.append(
+                ParsedTag(
+                    name=names["en"] or names["ru"],
+                    catalogue=_PLACE_CATALOGUES[kind] if key == "places" else catalogue,
+                    catalogue_id=_string(value, "catalogue_id"),
+                    joined=joined,
+                    slug=_string(value, "slug") if key == "people" else "",
+                    names={} if key == "people" else names,
+                )
+            )
+        tags[key] = items
+    return tags
 
 
 def _speaker(value):
@@ -211,6 +255,12 @@ def speech_record(speech):
             if speech.translation
             else None
         ),
+        "topics": [_tag_record(topic) for topic in speech.topics.all()],
+        "places": [{**_tag_record(place), "kind": place.kind} for place in speech.places.all()],
+        "people": [
+            {"name": person.name, "slug": person.slug, "catalogue_id": person.catalogue_id}
+            for person in speech.people.all()
+        ],
         "speakers": [
             {
                 "name": speaker.name,
@@ -234,6 +284,35 @@ def speech_record(speech):
     }
 
 
+def _tag_record(tag):
+    return {"name": tag.name, "name_ru": tag.name_ru, "catalogue_id": tag.catalogue_id}
+
+
+def _parsed_tag(tag, language):
+    """A tag as the source printed it, under the name of the address's language."""
+    record = {"name_ru" if language == Speech.Language.RUSSIAN else "name": tag.name, "catalogue_id": tag.catalogue_id}
+    if tag.catalogue in (COUNTRIES, REGIONS):
+        record["kind"] = "country" if tag.catalogue == COUNTRIES else "region"
+    if tag.joined:
+        record["joined"] = True
+    return record
+
+
+def _parsed_tags(parsed):
+    if parsed.tags is None:
+        return {}
+    language = parsed.language
+    return {
+        "topics": [_parsed_tag(tag, language) for tag in of_kind(parsed.tags, TOPICS)],
+        "places": [_parsed_tag(tag, language) for tag in of_kind(parsed.tags, COUNTRIES, REGIONS, PLACES)],
+        # The source prints a person surname first: the name is kept as printed, to be found among the speakers.
+        "people": [
+            {"name": tag.name, "catalogue_id": tag.catalogue_id, **({"joined": True} if tag.joined else {})}
+            for tag in of_kind(parsed.tags, PERSONS)
+        ],
+    }
+
+
 def parsed_record(parsed):
     """The JSON object for a parsed speech whose paragraphs are attributed from their labels."""
     return {
@@ -254,5 +333,6 @@ def parsed_record(parsed):
             if parsed.translation_url or parsed.translation_id
             else None
         ),
+        **_parsed_tags(parsed),
         "paragraphs": [{"kind": p.kind, "speaker_label": p.speaker_label, "text": p.text} for p in parsed.paragraphs],
     }

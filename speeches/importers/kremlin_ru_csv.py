@@ -21,7 +21,18 @@ import re
 
 from speeches.models import Paragraph
 
-from .base import ParsedParagraph, ParsedSpeech, ParseError, Rejected, decode, guess_kind, is_separator, parse_time
+from .base import (
+    ParsedParagraph,
+    ParsedSpeech,
+    ParsedTag,
+    ParseError,
+    Rejected,
+    decode,
+    guess_kind,
+    is_separator,
+    parse_time,
+)
+from .tags import PERSONS, PLACES, TOPICS
 
 _CHUNKS = [f"article_full_text_{n}" for n in range(1, 11)]
 _REQUIRED = {"title", "date", "url", "article_full_text_1"}
@@ -122,7 +133,7 @@ def read_row(row, *, where="", positions=None):
     date = _date(row.get("date"))
     if date is None:
         raise ParseError("The row has no date.")
-    body, time = strip_chrome(text, row)
+    body, time, tags = strip_chrome(text, row)
     body = _LABEL_TOOLTIP.sub(lambda m: m["label"] + ": ", body)
     body = remove_tooltips(body, positions)
     url = (row.get("url") or "").strip()
@@ -140,6 +151,7 @@ def read_row(row, *, where="", positions=None):
         source_id=document_id,
         translation_url=f"http://en.kremlin.ru/events/president/news/{document_id}" if document_id else "",
         translation_id=document_id,
+        tags=tags,
         paragraphs=split_paragraphs(body),
         where=where,
     )
@@ -168,7 +180,7 @@ def _head_end(text, row):
 
 
 def strip_chrome(text, row):
-    """Cut the page chrome before, inside and after the article; return (body, time printed in the chrome).
+    """Cut the page chrome before, inside and after the article; return (body, time printed in the chrome, tags).
 
     The body keeps a newline where a box of links stood, between two paragraphs.
     """
@@ -194,6 +206,7 @@ def strip_chrome(text, row):
         start = text.index(title, start) + len(title)
     end = len(text)
     status = text.rfind(" Статус материала ", start)
+    tags = None
     if status >= 0:
         end = status
         for marker in _TAIL_MARKERS.finditer(text, start, end):
@@ -201,8 +214,26 @@ def strip_chrome(text, row):
             if not _SENTENCE_END.search(text, marker.end(), end):
                 end = marker.start()
                 break
+        tags = printed_tags(text[end:status])
     body = _CALENDAR.sub("", text[start:end])
-    return remove_boxes(body).strip(), time
+    return remove_boxes(body).strip(), time, tags
+
+
+_TAG_LISTS = {"География": PLACES, "Темы": TOPICS, "Лица": PERSONS}
+_TAG_HEADING = re.compile(r"(?:^| )(География|Темы|Лица) ")
+# The page shows a few tags of a long list and a button for the rest: "Ещё 3" (3 more).
+_MORE_TAGS = re.compile(r" Ещё \d+$")
+
+
+def printed_tags(block):
+    """The tag lists of the text's tail by heading; each list's names run together, as the page's text has them."""
+    parts = _TAG_HEADING.split(block)
+    tags = {}
+    for heading, names in zip(parts[1::2], parts[2::2], strict=True):
+        names = _MORE_TAGS.sub("", names.strip()).strip()
+        if names:
+            tags[heading] = [ParsedTag(names, _TAG_LISTS[heading], joined=True)]
+    return tags
 
 
 def remove_boxes(text):

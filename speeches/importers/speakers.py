@@ -8,10 +8,12 @@ stay labels without a speaker. Every lookup is cached for the run.
 """
 
 import re
+from collections import defaultdict
 
 from django.utils.text import slugify
 
 from speeches.models import Speaker, SpeakerAlias, Venue, label_key, normalize_label
+from speeches.names import parse_name, same_first_name, same_surname
 
 
 def _words(text):
@@ -64,6 +66,8 @@ class SpeakerResolver:
         """Drop the caches, e.g. after a transaction that created speakers was rolled back."""
         self._by_key = None
         self._by_slug = None
+        self._by_entry = None
+        self._by_surname = None
         self._slugs = _Slugs(Speaker)
 
     def _load(self):
@@ -119,6 +123,69 @@ class SpeakerResolver:
         self._by_key.setdefault(label_key(name), speaker)
         return speaker
 
+    def by_tag(self, name, *, catalogue_id="", slug=""):
+        """The speaker a person tag names ("Lukashenko Alexander", surname first), created if none fits.
+
+        Found by slug (the archive's own records), by the source's catalogue entry, by the name as printed, then
+        by first name and surname among every name and alias the archive keeps, in either script. The printed
+        name becomes an alias of the speaker found, so the next tag and the duplicate suggestions know it.
+        """
+        self._load()
+        if self._by_entry is None:
+            self._by_entry = {s.catalogue_id: s for s in self._by_slug.values() if s.catalogue_id}
+        speaker = self._by_slug.get(slug) if slug else None
+        if speaker is None and catalogue_id:
+            speaker = self._by_entry.get(catalogue_id)
+        # The archive's own records name the speaker as the archive shows it; the source prints surname first.
+        shown = name if slug else name_in_order(name)
+        if speaker is None:
+            speaker = self._by_key.get(label_key(name)) or self._by_key.get(label_key(shown))
+        if speaker is None:
+            speaker = self._person(shown)
+        if speaker is None:
+            speaker = self._create(shown, "", slug=slug)
+        if catalogue_id and not speaker.catalogue_id and catalogue_id not in self._by_entry:
+            speaker.catalogue_id = catalogue_id
+            if self.save and speaker.pk:
+                speaker.save(update_fields=["catalogue_id"])
+        if speaker.catalogue_id:
+            self._by_entry.setdefault(speaker.catalogue_id, speaker)
+        # A transcript that names the person later finds them under the name the archive shows.
+        self._by_key.setdefault(label_key(speaker.name), speaker)
+        if not slug:
+            self._add_aliases(speaker, [name])
+        self._surnames_add(label_key(shown), speaker)
+        return speaker
+
+    def _surnames(self):
+        if self._by_surname is None:
+            self._by_surname = defaultdict(list)
+            for key, speaker in self._by_key.items():
+                self._surnames_add(key, speaker)
+        return self._by_surname
+
+    def _surnames_add(self, spelling, speaker):
+        if self._by_surname is None:
+            return
+        parsed = parse_name(spelling)
+        if parsed is not None:
+            self._by_surname[parsed.surname].append((parsed, speaker))
+
+    def _person(self, name):
+        """The one speaker whose first name and surname are the name's, preferring full names and its script."""
+        wanted = parse_name(name)
+        if wanted is None:
+            return None
+        fitting = {}
+        for parsed, speaker in self._surnames().get(wanted.surname, []):
+            if same_surname(parsed.surname, wanted.surname) and same_first_name(parsed, wanted):
+                rank = (parsed.initial, parsed.cyrillic != wanted.cyrillic, speaker.pk or 0)
+                if id(speaker) not in fitting or rank < fitting[id(speaker)][0]:
+                    fitting[id(speaker)] = rank, speaker
+        if not fitting:
+            return None
+        return min(fitting.values(), key=lambda item: item[0])[1]
+
     def _slugs_taken(self):
         if self._slugs.taken is None:
             self._slugs.taken = set(self._by_slug)
@@ -166,6 +233,45 @@ class SpeakerResolver:
             new.append(SpeakerAlias(speaker=speaker, label=label, key=key))
         if new and self.save:
             SpeakerAlias.objects.bulk_create(new, ignore_conflicts=True)
+
+
+# Russian patronymics (Григорьевич, Ивановна, Ильич, Кузьминична) and their romanisations (Grigoryevich).
+_PATRONYMIC = re.compile(r"(?:vich|vna|ich|ichna|ична|вич|вна|ич)$", re.IGNORECASE)
+
+
+def name_in_order(name):
+    """A name the source prints surname first in the order the archive shows names.
+
+    "Lukashenko Alexander" is "Alexander Lukashenko"; "Кадыров Рамзан Ахматович" is "Рамзан Ахматович Кадыров".
+    Other names of three words, names with words in small letters ("Kirill Patriarch of Moscow and All Russia") and
+    longer ones are kept as printed.
+    """
+    words = normalize_label(name).split(" ")
+    if not 2 <= len(words) <= 3 or not all(word[:1].isupper() for word in words):
+        return normalize_label(name)
+    if len(words) == 2 or _PATRONYMIC.search(words[2]):
+        return " ".join([*words[1:], words[0]])
+    # Three words without a patronymic: two surnames and a given name ("Diaz-Canel Bermudez Miguel") or a surname
+    # and two given names ("Erdogan Recep Tayyip") look alike.
+    return normalize_label(name)
+
+
+def split_people(text):
+    """Split names printed run together, surname first, after each Russian patronymic that ends a name.
+
+    "Володин Вячеслав Викторович Лукашенко Александр Григорьевич" is two people; names without a patronymic
+    cannot be told apart and stay together.
+    """
+    names, current = [], []
+    for word in normalize_label(text).split(" "):
+        current.append(word)
+        if len(current) >= 3 and _PATRONYMIC.search(word):
+            # Surname, first name, patronymic: what comes before them is a name of its own.
+            names += [" ".join(part) for part in (current[:-3], current[-3:]) if part]
+            current = []
+    if current:
+        names.append(" ".join(current))
+    return names
 
 
 _NAME_PARTICLES = _words("""de da del la le von van der bin ibn al""")

@@ -8,17 +8,18 @@ transaction, so `post_save` receivers see it.
 """
 
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from speeches import history
-from speeches.models import Paragraph, Speech, check_slug, check_source_url, label_key, unique_slug
+from speeches.models import Paragraph, Place, Speech, Topic, check_slug, check_source_url, label_key, unique_slug
 
-from .base import ParsedSpeech, text_source_id
-from .speakers import SpeakerResolver, VenueResolver
+from .base import ParsedSpeech, ParsedTag, text_source_id
+from .speakers import SpeakerResolver, VenueResolver, split_people
+from .tags import COUNTRIES, PERSONS, PLACES, REGIONS, TOPICS, TagResolver, of_kind, place_kind
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 UPDATED_FROM_SOURCE = "Updated from the source"
@@ -41,6 +42,8 @@ class Attributed:
     rows: list[tuple]
     speakers: list
     existing: Speech | None = None
+    # What the source files the speech under, by the Speech field that keeps it; a list left out is left alone.
+    tags: dict = field(default_factory=dict)
 
     @cached_property
     def paragraphs(self):
@@ -65,12 +68,14 @@ class Writer:
         self.labels = {}
         self.speakers = SpeakerResolver(save=not dry_run)
         self.venues = VenueResolver(save=not dry_run)
+        self.topics = TagResolver(Topic, save=not dry_run)
+        self.places = TagResolver(Place, save=not dry_run)
         self._sources = None
 
     def forget(self):
         """Drop the caches, after a rollback or when others may have written meanwhile."""
-        self.speakers.forget()
-        self.venues.forget()
+        for resolver in (self.speakers, self.venues, self.topics, self.places):
+            resolver.forget()
         self._sources = None
 
     def _source_pk(self, source_url, source_id):
@@ -155,7 +160,34 @@ class Writer:
         if parsed.explicitly_attributed:
             # The record's list is the speech's list, including people an editor added by hand.
             speakers = list({id(s): s for s in by_reference.values()}.values())
-        return Attributed(speech, rows, speakers)
+        return Attributed(speech, rows, speakers, tags=self._tags(parsed.tags, speech.language))
+
+    def _tags(self, tags, language):
+        """The topics, places and people records the parsed tags stand for; nothing where the source gives none."""
+        if tags is None:
+            return {}
+        topics = [self.topics.get(tag, language) for tag in self._split(of_kind(tags, TOPICS), self.topics.split)]
+        places = [
+            self.places.get(tag, language, kind=place_kind(tag))
+            for tag in self._split(of_kind(tags, COUNTRIES, REGIONS, PLACES), self.places.split)
+        ]
+        people = [
+            self.speakers.by_tag(tag.name, catalogue_id=tag.catalogue_id, slug=tag.slug)
+            for tag in self._split(of_kind(tags, PERSONS), split_people)
+        ]
+        # Keyed by primary key, else by identity, as speakers are: a dry run's new records have no key yet.
+        return {
+            name: list({_pk(record) or id(record): record for record in records}.values())
+            for name, records in (("topics", topics), ("places", places), ("people", people))
+        }
+
+    @staticmethod
+    def _split(tags, split):
+        for tag in tags:
+            if tag.joined:
+                yield from (ParsedTag(name, tag.catalogue) for name in split(tag.name))
+            else:
+                yield tag
 
     def _attribute(self, items):
         by_label = self.speakers.attribute([p.speaker_label for p in items if p.speaker_label], self.labels)
@@ -206,7 +238,12 @@ class Writer:
         if rows != wanted:
             return UPDATED
         speaker_ids = set(speech.speakers.values_list("id", flat=True))
-        return UNCHANGED if speaker_ids == {_pk(s) for s in resolved.speakers} else UPDATED
+        if speaker_ids != {_pk(s) for s in resolved.speakers}:
+            return UPDATED
+        for name, records in resolved.tags.items():
+            if set(getattr(speech, name).values_list("id", flat=True)) != {_pk(record) for record in records}:
+                return UPDATED
+        return UNCHANGED
 
     def _create(self, resolved):
         speech = resolved.speech
@@ -221,6 +258,8 @@ class Writer:
         if resolved.speakers:
             through = Speech.speakers.through
             through.objects.bulk_create([through(speech=speech, speaker=speaker) for speaker in resolved.speakers])
+        for name, records in resolved.tags.items():
+            getattr(speech, name).set(records)
         if self._sources is not None and (speech.source_url or speech.source_id):
             self._sources[(speech.source_url, speech.source_id)] = speech.pk
 
@@ -266,6 +305,8 @@ class Writer:
         if new:
             Paragraph.objects.bulk_create(new)
         speech.speakers.set(resolved.speakers)
+        for name, records in resolved.tags.items():
+            getattr(speech, name).set(records)
         speech.save()
 
 
