@@ -21,12 +21,16 @@ from .importers.text import read_transcript, transcript_text
 from .importers.writer import WriteError, Writer, ensure_identity
 from .merging import (
     MergeError,
+    merge_places,
     merge_speakers,
+    merge_topics,
     merge_venues,
+    possible_duplicate_places,
     possible_duplicate_speakers,
+    possible_duplicate_topics,
     possible_duplicate_venues,
 )
-from .models import PendingRevision, Speaker, SpeakerAlias, Speech, Venue, label_key
+from .models import PendingRevision, Place, Speaker, SpeakerAlias, Speech, Topic, Venue, label_key
 
 
 class MergeForm(forms.Form):
@@ -160,6 +164,33 @@ class SpeakerAdmin(MergeAdmin, admin.ModelAdmin):
         return speaker.speech_count
 
 
+class TagAdmin(MergeAdmin, admin.ModelAdmin):
+    list_display = ["name", "name_ru", "catalogue_id", "speech_count"]
+    search_fields = ["name", "name_ru", "catalogue_id"]
+    ordering = ["name", "name_ru"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(speech_count=Count("speeches"))
+
+    @admin.display(description="Speeches", ordering="speech_count")
+    def speech_count(self, tag):
+        return tag.speech_count
+
+
+@admin.register(Topic)
+class TopicAdmin(TagAdmin):
+    merge_records = staticmethod(merge_topics)
+    find_duplicates = staticmethod(possible_duplicate_topics)
+
+
+@admin.register(Place)
+class PlaceAdmin(TagAdmin):
+    list_display = ["name", "name_ru", "kind", "catalogue_id", "speech_count"]
+    list_filter = ["kind"]
+    merge_records = staticmethod(merge_places)
+    find_duplicates = staticmethod(possible_duplicate_places)
+
+
 @admin.register(Venue)
 class VenueAdmin(MergeAdmin, admin.ModelAdmin):
     list_display = ["name", "city", "region", "speech_count"]
@@ -201,7 +232,7 @@ class SpeechAdmin(admin.ModelAdmin):
     list_select_related = ["venue"]
     date_hierarchy = "date"
     search_fields = ["title", "lead", "paragraphs__text"]
-    autocomplete_fields = ["venue", "speakers", "translation"]
+    autocomplete_fields = ["venue", "speakers", "translation", "topics", "places", "people"]
     # Paragraphs are edited as one text on their own page: a form field per paragraph property does not scale
     # to transcripts of a thousand paragraphs.
     readonly_fields = ["transcript", "first_published", "corrected", "created", "updated"]
@@ -226,6 +257,7 @@ class SpeechAdmin(admin.ModelAdmin):
             },
         ),
         ("People", {"fields": ["speakers"]}),
+        ("Filed under", {"fields": ["topics", "places", "people"]}),
         ("Source", {"fields": ["source_url", "source_id", "translation"]}),
         ("History", {"fields": ["first_published", "corrected", "created", "updated"], "classes": ["collapse"]}),
     ]

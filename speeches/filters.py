@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
-from .models import CHRONOLOGICAL, Speaker, SpeakerAlias, Speech, Venue, has_cyrillic, label_key
+from .models import CHRONOLOGICAL, Place, Speaker, SpeakerAlias, Speech, Topic, Venue, has_cyrillic, label_key
 from .names import feminine_pair, fold, one_edit_apart
 
 SORT_CHOICES = [
@@ -362,6 +362,21 @@ class SpeechFilter(django_filters.FilterSet):
         names=VENUE_NAMES,
         widget=_name_widget(VENUE_NAMES, "venue_names", gettext_lazy("e.g. Kremlin")),
     )
+    # What the source files an address under: a few hundred entries at most, so a menu, by their web address names.
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        label=gettext_lazy("Topic"),
+        empty_label=gettext_lazy("Any topic"),
+    )
+    place = django_filters.ModelChoiceFilter(
+        field_name="places",
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+        label=gettext_lazy("Country or region"),
+        empty_label=gettext_lazy("Any country or region"),
+    )
     kind = django_filters.ChoiceFilter(
         choices=Speech.Kind.choices, label=gettext_lazy("Kind"), empty_label=gettext_lazy("Any kind")
     )
@@ -393,7 +408,7 @@ class SpeechFilter(django_filters.FilterSet):
 
     class Meta:
         model = Speech
-        fields = ["speaker", "venue", "kind", "lang", "date_from", "date_to", "sort"]
+        fields = ["speaker", "venue", "topic", "place", "kind", "lang", "date_from", "date_to", "sort"]
 
     def sort_speeches(self, queryset, name, value):
         # Lists have no relevance of their own: they stay newest first.

@@ -77,6 +77,8 @@ class SearchForm(forms.Form):
             exact=data["exact"],
             speaker=filters["speaker"].pk if filters.get("speaker") else None,
             venue=filters["venue"].pk if filters.get("venue") else None,
+            topic=filters["topic"].pk if filters.get("topic") else None,
+            place=filters["place"].pk if filters.get("place") else None,
             kind=filters.get("kind") or "",
             language=filters.get("lang") or "",
             date_from=filters.get("date_from"),
@@ -140,3 +142,21 @@ class NameIndexForm(forms.Form):
         if letter and not letter.isalpha():
             raise forms.ValidationError(gettext("Choose one letter, as in the list of letters."), code="letter")
         return letter.upper()
+
+
+class PersonAddressesForm(forms.Form):
+    """Which of a person's addresses their page lists: those they speak in, those filed under them, or both."""
+
+    addresses = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("spoken", gettext_lazy("Speaks in")),
+            ("filed", gettext_lazy("Filed under them")),
+            ("all", gettext_lazy("Both")),
+        ],
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "“%(value)s” is not a list of this person's addresses: choose spoken, filed or all."
+            )
+        },
+    )

@@ -16,10 +16,12 @@ from django.db.models import Count
 from . import search
 from .models import (
     Paragraph,
+    Place,
     Speaker,
     SpeakerAlias,
     SpeakerRedirect,
     Speech,
+    Topic,
     Venue,
     VenueRedirect,
     has_cyrillic,
@@ -56,13 +58,14 @@ def merge_speakers(kept, others):
         listings.bulk_create(
             Speech.speakers.through(speech_id=speech_id, speaker_id=kept.pk) for speech_id in sorted(listed - already)
         )
+        filed = _move_links(Speech.people.through, "speaker", kept, other_ids)
         _move_aliases(kept, others)
         _move_redirects(SpeakerRedirect, "speaker", kept, others)
         if not kept.role:
             kept.role = next((other.role for other in others if other.role), "")
             kept.save(update_fields=["role"])
         Speaker.objects.filter(pk__in=other_ids).delete()
-        touched = listed | attributed
+        touched = listed | attributed | filed
         _reindex(touched)
     return Merged(speeches=len(touched), paragraphs=paragraphs)
 
@@ -83,6 +86,48 @@ def merge_venues(kept, others):
         Venue.objects.filter(pk__in=other_ids).delete()
         _reindex(touched)
     return Merged(speeches=len(touched))
+
+
+def merge_topics(kept, others):
+    """Merge the other topics into kept, delete them, and return what changed."""
+    return _merge_tags(kept, others, "topic")
+
+
+def merge_places(kept, others):
+    """Merge the other places into kept, delete them, and return what changed."""
+    return _merge_tags(kept, others, "place")
+
+
+def _merge_tags(kept, others, noun):
+    others = _checked(kept, others, noun)
+    other_ids = [other.pk for other in others]
+    model = type(kept)
+    with transaction.atomic():
+        _lock(model, kept, other_ids)
+        through = Speech._meta.get_field(f"{noun}s").remote_field.through
+        touched = _move_links(through, noun, kept, other_ids)
+        # The kept record takes the names and the catalogue entry it lacks: one record per subject in both languages.
+        for field in ("name", "name_ru", "catalogue_id"):
+            if not getattr(kept, field):
+                setattr(kept, field, next((getattr(other, field) for other in others if getattr(other, field)), ""))
+        model.objects.filter(pk__in=other_ids).delete()
+        kept.save(update_fields=["name", "name_ru", "catalogue_id"])
+        _reindex(touched)
+    return Merged(speeches=len(touched))
+
+
+def _move_links(through, field, kept, other_ids):
+    """Link the speeches linked to the others to kept instead; return the ids of the speeches that changed."""
+    column = f"{field}_id"
+    moved = set(through.objects.filter(**{f"{column}__in": other_ids}).values_list("speech_id", flat=True))
+    already = set(
+        through.objects.filter(**{column: kept.pk, "speech_id__in": moved}).values_list("speech_id", flat=True)
+    )
+    through.objects.filter(**{f"{column}__in": other_ids}).delete()
+    through.objects.bulk_create(
+        through(speech_id=speech_id, **{column: kept.pk}) for speech_id in sorted(moved - already)
+    )
+    return moved
 
 
 def _checked(kept, others, noun):
@@ -255,6 +300,35 @@ def possible_duplicate_venues():
                 a, b = words[one.pk], words[other.pk]
                 if _same_place(a, b):
                     pairs.append(_pair(one, other, _venue_reason(one, other, a, b)))
+    return _ordered(pairs)
+
+
+def possible_duplicate_topics():
+    """Suggest pairs of topics that may be one: the same name, whatever its case and spacing."""
+    return _possible_duplicate_tags(Topic, lambda a, b: fold(a) == fold(b))
+
+
+def possible_duplicate_places():
+    """Suggest pairs of places that may be one, in either script: "Курская область" and "Kursk Region"."""
+    return _possible_duplicate_tags(Place, _same_place_name)
+
+
+def _same_place_name(a, b):
+    a, b = _place_words(a), _place_words(b)
+    return bool(a and b) and _same_place(a, b)
+
+
+def _possible_duplicate_tags(model, same):
+    records = list(model.objects.annotate(speech_count=Count("speeches")))
+    spellings = {record.pk: [name for name in (record.name, record.name_ru) if name] for record in records}
+    pairs = []
+    for i, one in enumerate(records):
+        for other in records[i + 1 :]:
+            if one.catalogue_id and other.catalogue_id:
+                continue  # two entries of the source's catalogue are two subjects
+            if any(same(a, b) for a in spellings[one.pk] for b in spellings[other.pk]):
+                reason = CYRILLIC_AND_LATIN if bool(one.name) != bool(other.name) else SAME_NAME
+                pairs.append(_pair(one, other, reason))
     return _ordered(pairs)
 
 

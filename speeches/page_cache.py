@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -250,6 +250,26 @@ def _speaker_changed(sender, instance, raw=False, **kwargs):
 def _venue_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         changed(venue_tag(instance.pk), LISTINGS)
+
+
+@receiver(post_save, sender="speeches.Topic", dispatch_uid="page_cache_topic_saved")
+@receiver(post_delete, sender="speeches.Topic", dispatch_uid="page_cache_topic_deleted")
+@receiver(post_save, sender="speeches.Place", dispatch_uid="page_cache_place_saved")
+@receiver(post_delete, sender="speeches.Place", dispatch_uid="page_cache_place_deleted")
+def _tag_changed(sender, instance, raw=False, **kwargs):
+    # Topics and places are named on the speech pages and the lists that link them.
+    if not raw:
+        changed(PUBLIC_SET, LISTINGS)
+
+
+# What an address is filed under shows on its page and decides the lists and searches it is in.
+@receiver(m2m_changed, sender="speeches.Speech_topics", dispatch_uid="page_cache_speech_topics")
+@receiver(m2m_changed, sender="speeches.Speech_places", dispatch_uid="page_cache_speech_places")
+@receiver(m2m_changed, sender="speeches.Speech_people", dispatch_uid="page_cache_speech_people")
+def _filed_under_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("post_"):
+        speeches = (pk_set or ()) if reverse else [instance.pk]
+        changed(*map(speech_tag, speeches), LISTINGS)
 
 
 @receiver(post_delete, sender="speeches.Speech", dispatch_uid="page_cache_speech_deleted")

@@ -118,6 +118,8 @@ def _facets(request, results):
         (pgettext("search facet", "Speakers"), results.speakers),
         (pgettext("search facet", "Years"), sorted(results.years, key=lambda value: value.value, reverse=True)),
         (pgettext("search facet", "Venues"), results.venues),
+        (pgettext("search facet", "Topics"), results.topics),
+        (pgettext("search facet", "Countries and regions"), results.places),
         (pgettext("search facet", "Kinds"), results.kinds),
     ]
     for _, values in groups:

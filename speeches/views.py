@@ -25,14 +25,16 @@ from django.views.generic import dates
 from . import citations, contents, curation, diffs, exports, history, languages, metadata, page_cache, reading
 from . import search as search_index
 from .filters import SpeechFilter
-from .forms import CiteForm, NameIndexForm, NameSuggestionForm, ReadingSettingsForm
+from .forms import CiteForm, NameIndexForm, NameSuggestionForm, PersonAddressesForm, ReadingSettingsForm
 from .models import (
     CHRONOLOGICAL,
     CHRONOLOGICAL_DESC,
     PendingRevision,
+    Place,
     Speaker,
     SpeakerRedirect,
     Speech,
+    Topic,
     Venue,
     VenueRedirect,
 )
@@ -44,10 +46,41 @@ NAMES_PER_PAGE = 100
 logger = logging.getLogger(__name__)
 
 
-def month_calendar(year, month, days_with_speeches):
-    """Weeks of (date, number of speeches or 0, in this month?) for a month grid starting on Monday."""
+def month_calendar(year, month, days_with_speeches, day_url=None):
+    """Weeks of (date, number of speeches or 0, in this month?, link) for a month grid starting on Monday.
+
+    A day with addresses links to `day_url(day)`, by default the day's page in the archive.
+    """
+    day_url = day_url or (lambda day: reverse("speech_archive_day", args=[day.year, day.month, day.day]))
     weeks = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(year, month)
-    return [[(day, days_with_speeches.get(day, 0), day.month == month) for day in week] for week in weeks]
+    return [
+        [
+            (day, count, day.month == month, day_url(day) if count and day.month == month else "")
+            for day in week
+            for count in [days_with_speeches.get(day, 0)]
+        ]
+        for week in weeks
+    ]
+
+
+def archive_link(kind, day):
+    """The archive's page of the month or the year of `day`."""
+    if kind.endswith("month"):
+        return reverse("speech_archive_month", args=[day.year, day.month])
+    return reverse("speech_archive_year", args=[day.year])
+
+
+def calendar_context(published, month, day_url=None, link=archive_link):
+    """The calendar of `month` over `published`: its weeks, the months and years it leads to, and their links."""
+    moves = calendar_moves(published, month)
+    return {
+        "calendar_month": month,
+        "calendar_weeks": month_calendar(
+            month.year, month.month, speech_counts_by_day(published, month.year, month.month), day_url
+        ),
+        "calendar_moves": moves,
+        "calendar_links": {name: link(name, day) for name, day in moves.items() if day},
+    }
 
 
 def speech_counts_by_day(queryset, year, month):
@@ -75,11 +108,7 @@ def home(request):
     context = {"latest": latest}
     if latest:
         newest = latest[0].date
-        month = context["calendar_month"] = datetime.date(newest.year, newest.month, 1)
-        context["calendar_weeks"] = month_calendar(
-            newest.year, newest.month, speech_counts_by_day(published, newest.year, newest.month)
-        )
-        context["calendar_moves"] = calendar_moves(published, month)
+        context.update(calendar_context(published, newest.replace(day=1)))
     return render(request, "speeches/home.html", context)
 
 
@@ -143,12 +172,7 @@ class SpeechMonthArchive(SpeechArchiveMixin, dates.MonthArchiveView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        month = context["month"]
-        published = Speech.objects.published()
-        context["calendar_weeks"] = month_calendar(
-            month.year, month.month, speech_counts_by_day(published, month.year, month.month)
-        )
-        context["calendar_moves"] = calendar_moves(published, month)
+        context.update(calendar_context(Speech.objects.published(), context["month"]))
         return context
 
 
@@ -179,10 +203,11 @@ class PublishedSpeechView(dates.DateDetailView):
 
 class SpeechDetail(PublishedSpeechView):
     def get_queryset(self):
-        if self.request.user.is_staff:
-            return super().get_queryset()
         # A withdrawn address keeps its page, which then shows the notice instead of the text.
-        return Speech.objects.public().select_related("venue", "translation").prefetch_related("speakers")
+        speeches = super().get_queryset() if self.request.user.is_staff else Speech.objects.public()
+        return speeches.select_related("venue", "translation").prefetch_related(
+            "speakers", "topics", "places", "people"
+        )
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -294,11 +319,25 @@ def speaker_detail(request, slug):
     speaker = Speaker.objects.filter(slug=slug).first()
     if speaker is None:
         return _moved(request, get_object_or_404(SpeakerRedirect.objects.select_related("speaker"), slug=slug).speaker)
-    speeches = Speech.objects.published().for_listing().filter(speakers=speaker)
-    filterset = SpeechFilter(request.GET, queryset=speeches)
-    context = {"speaker": speaker, "filterset": filterset}
-    if not filterset.is_valid():
-        context["errors"] = filterset.clean_form_errors()
+    # The addresses they speak in, those the source files under them, or both.
+    spoken = Q(pk__in=Speech.speakers.through.objects.filter(speaker=speaker).values("speech_id"))
+    filed = Q(pk__in=Speech.people.through.objects.filter(speaker=speaker).values("speech_id"))
+    published = Speech.objects.published()
+    shown = PersonAddressesForm(request.GET)
+    chosen = (shown.is_valid() and shown.cleaned_data["addresses"]) or "spoken"
+    which = {"spoken": spoken, "filed": filed, "all": spoken | filed}[chosen]
+    filterset = SpeechFilter(request.GET, queryset=published.for_listing().filter(which))
+    context = {
+        "speaker": speaker,
+        "filterset": filterset,
+        "addresses": chosen,
+        "counts": published.aggregate(spoken=Count("pk", filter=spoken), filed=Count("pk", filter=filed)),
+    }
+    if not filterset.is_valid() or not shown.is_valid():
+        context["errors"] = [
+            *(filterset.clean_form_errors() if filterset.errors else []),
+            *shown.errors.get("addresses", []),
+        ]
         context["name_lists"] = filterset.name_lists(venue=[])
         return render(request, "speeches/speaker_detail.html", context, status=400)
     query = request.GET.copy()
@@ -381,6 +420,58 @@ def _by_script(letters):
         script = "Latin" if "A" <= letter <= "Z" else "Cyrillic" if "\u0400" <= letter <= "\u04ff" else "Other"
         rows[script].append(letter)
     return [(script, row) for script, row in rows.items() if row]
+
+
+def topic_index(request):
+    """Every subject the published addresses are filed under, by name or by number of addresses."""
+    return _name_index(request, Topic, "speeches/topic_index.html", by=str)
+
+
+def place_index(request):
+    """Every country and region the published addresses are filed under, by name or by number of addresses."""
+    return _name_index(request, Place, "speeches/place_index.html", by=str)
+
+
+def topic_detail(request, slug):
+    return _filed_under(request, get_object_or_404(Topic, slug=slug), "topic")
+
+
+def place_detail(request, slug):
+    return _filed_under(request, get_object_or_404(Place, slug=slug), "place")
+
+
+def _filed_under(request, tag, field):
+    """The published addresses filed under a topic or a place, newest first, with the calendar of their months."""
+    page_cache.depends_on(request, page_cache.LISTINGS)
+    filed = Speech.objects.published().filter(**{f"{field}s": tag})
+    filterset = SpeechFilter(request.GET, queryset=filed.for_listing())
+    context = {"tag": tag, "field": field, "filterset": filterset}
+    if not filterset.is_valid():
+        context["errors"] = filterset.clean_form_errors()
+        context["name_lists"] = filterset.name_lists(speaker=[], venue=[])
+        return render(request, "speeches/tag_detail.html", context, status=400)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context["page_query"] = query.urlencode()
+    page = context["page_obj"] = Paginator(filterset.qs, SPEECHES_PER_PAGE).get_page(request.GET.get("page"))
+    context["name_lists"] = filterset.name_lists(speaker=None, venue=None)
+    # The calendar shows the month asked for, else the month of the first address listed.
+    shown = filterset.form.cleaned_data.get("date_from") or (page.object_list[0].date if page.object_list else None)
+    if shown:
+        context.update(calendar_context(filed, shown.replace(day=1), day_url=_day_range, link=_range_link))
+    return render(request, "speeches/tag_detail.html", context)
+
+
+def _day_range(day):
+    return f"?date_from={day.isoformat()}&date_to={day.isoformat()}"
+
+
+def _range_link(kind, day):
+    """The same list narrowed to the month or the year of `day`."""
+    if kind.endswith("month"):
+        last = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        return f"?date_from={day.isoformat()}&date_to={last.isoformat()}"
+    return f"?date_from={day.year:04d}-01-01&date_to={day.year:04d}-12-31"
 
 
 def venue_detail(request, slug):

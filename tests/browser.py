@@ -13,7 +13,7 @@ import pytest
 
 from speeches import curation, reading, search
 from speeches.importers.base import ParsedParagraph
-from speeches.models import Paragraph, Speaker, Speech
+from speeches.models import Paragraph, Place, Speaker, Speech, Topic
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import make_speaker, make_speech, make_venue
 
@@ -165,6 +165,14 @@ def archive(transactional_db):
     )
     forum.translation = russian
     forum.save()
+    forum.topics.set([Topic.objects.create(name="Regions", name_ru="Регионы", catalogue_id="19")])
+    forum.places.set(
+        [
+            Place.objects.create(name="Republic of Bashkortostan", kind=Place.Kind.REGION, catalogue_id="BA"),
+            Place.objects.create(name="Belarus", name_ru="Беларусь", catalogue_id="BY"),
+        ]
+    )
+    forum.people.set([putin])
     make_speech("An earlier address", datetime.date(2023, 6, 12), speaker=putin, paragraphs=["Text."])
     withdrawn = make_speech("A withdrawn address", datetime.date(2023, 6, 12), slug="withdrawn", paragraphs=["Text."])
     Speech.objects.filter(pk=withdrawn.pk).update(

@@ -6,6 +6,7 @@ the page cache, and answers a bad parameter with 400 and a list of errors, each 
 
 import logging
 
+import django_filters
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Count, Q
@@ -243,6 +244,9 @@ FILTER_DESCRIPTIONS = {
     "any spelling the archive knows, a surname alone, Cyrillic or Latin. A name that fits several people, or "
     "none, is refused with the names it may mean.",
     "venue": "Addresses given at this place: an address name (the-kremlin-moscow) or a name as people type it.",
+    "topic": "Addresses the source files under this topic: its address name (foreign-policy), as /topics/ lists them.",
+    "place": "Addresses the source files under this country or region: its address name (turkey), as /places/ lists "
+    "them.",
     "kind": "Addresses of this kind.",
     "lang": "Transcripts in this language.",
     "date_from": "Addresses given on this day or later (YYYY-MM-DD).",
@@ -253,7 +257,7 @@ FILTER_DESCRIPTIONS = {
 
 def _filter_parameter(name, spec):
     description = FILTER_DESCRIPTIONS[name]
-    if isinstance(spec, NameFilter):
+    if isinstance(spec, (NameFilter, django_filters.ModelChoiceFilter)):
         return OpenApiParameter(name, OpenApiTypes.STR, description=description)
     if "choices" in spec.extra:
         return OpenApiParameter(

@@ -123,12 +123,14 @@ class SpeakerResolver:
         self._by_key.setdefault(label_key(name), speaker)
         return speaker
 
-    def by_tag(self, name, *, catalogue_id="", slug=""):
+    def by_tag(self, name, *, catalogue_id="", slug="", speaking=()):
         """The speaker a person tag names ("Lukashenko Alexander", surname first), created if none fits.
 
         Found by slug (the archive's own records), by the source's catalogue entry, by the name as printed, then
-        by first name and surname among every name and alias the archive keeps, in either script. The printed
-        name becomes an alias of the speaker found, so the next tag and the duplicate suggestions know it.
+        by first name and surname among every name and alias the archive keeps, in either script: one of those
+        `speaking` in the address first, then one written in the tag's script, then a full name before an initial.
+        The printed name becomes an alias of the speaker found, so the next tag and the duplicate suggestions know
+        it.
         """
         self._load()
         if self._by_entry is None:
@@ -141,7 +143,7 @@ class SpeakerResolver:
         if speaker is None:
             speaker = self._by_key.get(label_key(name)) or self._by_key.get(label_key(shown))
         if speaker is None:
-            speaker = self._person(shown)
+            speaker = self._person(shown, speaking)
         if speaker is None:
             speaker = self._create(shown, "", slug=slug)
         if catalogue_id and not speaker.catalogue_id and catalogue_id not in self._by_entry:
@@ -171,15 +173,22 @@ class SpeakerResolver:
         if parsed is not None:
             self._by_surname[parsed.surname].append((parsed, speaker))
 
-    def _person(self, name):
-        """The one speaker whose first name and surname are the name's, preferring full names and its script."""
+    def _person(self, name, speaking=()):
+        """The speaker whose first name and surname are the name's, in the order of preference of `by_tag`."""
         wanted = parse_name(name)
         if wanted is None:
             return None
+        # Compared by primary key, else by identity: a dry run's new speakers have no key yet.
+        speaking = {speaker.pk or id(speaker) for speaker in speaking}
         fitting = {}
         for parsed, speaker in self._surnames().get(wanted.surname, []):
             if same_surname(parsed.surname, wanted.surname) and same_first_name(parsed, wanted):
-                rank = (parsed.initial, parsed.cyrillic != wanted.cyrillic, speaker.pk or 0)
+                rank = (
+                    (speaker.pk or id(speaker)) not in speaking,
+                    parsed.cyrillic != wanted.cyrillic,
+                    parsed.initial,
+                    speaker.pk or 0,
+                )
                 if id(speaker) not in fitting or rank < fitting[id(speaker)][0]:
                     fitting[id(speaker)] = rank, speaker
         if not fitting:

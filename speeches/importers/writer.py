@@ -160,9 +160,9 @@ class Writer:
         if parsed.explicitly_attributed:
             # The record's list is the speech's list, including people an editor added by hand.
             speakers = list({id(s): s for s in by_reference.values()}.values())
-        return Attributed(speech, rows, speakers, tags=self._tags(parsed.tags, speech.language))
+        return Attributed(speech, rows, speakers, tags=self._tags(parsed.tags, speech.language, speakers))
 
-    def _tags(self, tags, language):
+    def _tags(self, tags, language, speakers):
         """The topics, places and people records the parsed tags stand for; nothing where the source gives none."""
         if tags is None:
             return {}
@@ -172,7 +172,7 @@ class Writer:
             for tag in self._split(of_kind(tags, COUNTRIES, REGIONS, PLACES), self.places.split)
         ]
         people = [
-            self.speakers.by_tag(tag.name, catalogue_id=tag.catalogue_id, slug=tag.slug)
+            self.speakers.by_tag(tag.name, catalogue_id=tag.catalogue_id, slug=tag.slug, speaking=speakers)
             for tag in self._split(of_kind(tags, PERSONS), split_people)
         ]
         # Keyed by primary key, else by identity, as speakers are: a dry run's new records have no key yet.

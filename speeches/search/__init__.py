@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from speeches import page_cache
-from speeches.models import IndexUpdate, SimilarSpeech, Speaker, Speech, Venue
+from speeches.models import IndexUpdate, Place, SimilarSpeech, Speaker, Speech, Topic, Venue
 
 from .documents import compare_with_database, load_paragraphs, speeches_for_index, stamp  # noqa: F401
 from .health import IndexUnavailable, require_documents
@@ -257,6 +257,8 @@ def _results(matches, params):
             for year, n in sorted(matches.years.items())
         ],
         venues=_top(matches.venues, Venue.objects.only("name", "slug"), "venue"),
+        topics=_top(matches.topics, Topic.objects.only("name", "name_ru", "slug"), "topic"),
+        places=_top(matches.places, Place.objects.only("name", "name_ru", "slug"), "place"),
         kinds=[
             FacetValue(value, Speech.Kind(value).label, n, {"kind": value})
             for value, n in sorted(matches.kinds.items(), key=lambda item: (-item[1], item[0]))
@@ -280,7 +282,7 @@ def _top(counts, queryset, parameter, limit=10):
     """The `limit` records with most addresses, as FacetValues selected by their slug."""
     objects = queryset.in_bulk(list(counts))
     found = [
-        FacetValue(pk, objects[pk].name, n, {parameter: objects[pk].slug}, objects[pk])
+        FacetValue(pk, str(objects[pk]), n, {parameter: objects[pk].slug}, objects[pk])
         for pk, n in counts.items()
         if pk in objects
     ]

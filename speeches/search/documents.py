@@ -1,6 +1,6 @@
 """What the index is built from: the published speeches and their paragraphs, read for both backends."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from speeches.models import Paragraph, Speech
 
@@ -58,3 +58,25 @@ def compare_with_database(indexed):
     stale = sorted(pk for pk in published.keys() & indexed.keys() if published[pk] != indexed[pk])
     unpublished = sorted(indexed.keys() - published.keys())
     return missing, stale, unpublished
+
+
+TAG_BATCH = 10_000  # speech ids per query: far below what SQLite and PostgreSQL allow in one statement
+
+
+def tag_counts(speech_ids):
+    """({topic id: speeches}, {place id: speeches}) among these speeches, for the search facets."""
+    ids = sorted(speech_ids)
+    counts = ({}, {})
+    for field, found in zip(("topics", "places"), counts, strict=True):
+        through = Speech._meta.get_field(field).remote_field.through
+        column = Speech._meta.get_field(field).m2m_reverse_name()
+        for start in range(0, len(ids), TAG_BATCH):
+            rows = (
+                through.objects.filter(speech_id__in=ids[start : start + TAG_BATCH])
+                .values(column)
+                .annotate(n=Count("speech_id"))
+                .order_by()
+            )
+            for row in rows:
+                found[row[column]] = found.get(row[column], 0) + row["n"]
+    return counts

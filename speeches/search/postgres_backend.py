@@ -443,6 +443,15 @@ JOIN speeches_paragraph p ON p.speech_id = matched.speech AND p.position = match
 """
 
 
+# Speeches per topic and per place among the matches, in one statement: (list, id, speeches).
+TAGS_SQL = """
+WITH matched AS MATERIALIZED (SELECT DISTINCT speech FROM ({rows}) AS found (speech))
+SELECT 'topics', t.topic_id, COUNT(*) FROM {topics} t JOIN matched ON matched.speech = t.speech_id GROUP BY t.topic_id
+UNION ALL
+SELECT 'places', p.place_id, COUNT(*) FROM {places} p JOIN matched ON matched.speech = p.speech_id GROUP BY p.place_id
+"""
+
+
 def _count(rows):
     """Matches with the totals and the facet counts (speeches per speaker, venue, kind and year) filled in."""
     matches = Matches()
@@ -461,7 +470,18 @@ def _count(rows):
             for facet, value, apart in zip(facets, (speaker, venue, kind, year), grouped, strict=True):
                 if not apart and value is not None:  # no speaker or no venue is not a facet value
                     facet[value] = speeches
+        sql, params = rows.values_list("speech").query.sql_with_params()
+        tables = {
+            name: Speech._meta.get_field(name).remote_field.through._meta.db_table for name in ("topics", "places")
+        }
+        cursor.execute(TAGS_SQL.format(rows=sql, **tables), params)
+        for facet, value, speeches in cursor.fetchall():
+            getattr(matches, facet)[value] = speeches
     return matches
+
+
+def _through_table(field):
+    return Speech._meta.get_field(field).remote_field.through._meta.db_table
 
 
 @contextmanager
@@ -491,6 +511,8 @@ def _filters(params):
     lookups = {
         "speaker": params.speaker,
         "venue": params.venue,
+        "speech__topics": params.topic,
+        "speech__places": params.place,
         "kind": params.kind,
         "language": params.language,
         "date__gte": params.date_from,

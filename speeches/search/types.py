@@ -23,6 +23,8 @@ class SearchParams:
     exact: bool = False
     speaker: int | None = None
     venue: int | None = None
+    topic: int | None = None
+    place: int | None = None
     kind: str = ""
     language: str = ""
     date_from: datetime.date | None = None
@@ -48,6 +50,8 @@ class Matches:
     years: dict = field(default_factory=dict)
     venues: dict = field(default_factory=dict)
     kinds: dict = field(default_factory=dict)
+    topics: dict = field(default_factory=dict)  # topic id -> speeches
+    places: dict = field(default_factory=dict)
     suggestion: dict = field(default_factory=dict)  # misspelt word -> the indexed word it is closest to
     page: int = 1  # the page found: the last one when the one asked for is past it
     cut_prefixes: list = field(default_factory=list)  # prefixes that matched more than MAX_PREFIX_WORDS words
@@ -101,11 +105,11 @@ class FacetValue:
     `selects` holds the search parameters that choose it; the page sets `url` and `selected` from them.
     """
 
-    value: object  # a speaker or venue id, a year, a kind
+    value: object  # a speaker, venue, topic or place id, a year, a kind
     label: str
     count: int
     selects: dict
-    record: object = None  # the Speaker or Venue, where there is one
+    record: object = None  # the Speaker, Venue, Topic or Place, where there is one
     url: str = ""
     selected: bool = False
 
@@ -121,6 +125,8 @@ class SearchResults:
     venues: list
     kinds: list
     suggestion: str
+    topics: list = field(default_factory=list)
+    places: list = field(default_factory=list)
     page: int = 1
     cut_prefixes: list = field(default_factory=list)
     timed_out: bool = False

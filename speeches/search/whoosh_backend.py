@@ -36,7 +36,7 @@ from whoosh.searching import TimeLimit
 
 from speeches.models import Paragraph, Speech
 
-from .documents import compare_with_database, load_paragraphs, speeches_for_index, stamp
+from .documents import compare_with_database, load_paragraphs, speeches_for_index, stamp, tag_counts
 from .health import MISSING, OUTDATED, IndexUnavailable, require_documents, unreadable
 from .highlight import mark_spans, snippet
 from .limits import MAX_PREFIX_WORDS, Budget, SearchTimeout, prefixes
@@ -216,7 +216,16 @@ class _Reader:
         if self._word_counts[0] is not searcher:
             self._word_counts = (searcher, {})
         cache = self._word_counts[1]
-        filters = (params.speaker, params.venue, params.kind, params.language, params.date_from, params.date_to)
+        filters = (
+            params.speaker,
+            params.venue,
+            params.topic,
+            params.place,
+            params.kind,
+            params.language,
+            params.date_from,
+            params.date_to,
+        )
         if filters not in cache:
             keep = _meta_filter(params)
             deleted = set()
@@ -542,6 +551,7 @@ class WhooshBackend:
         if timed_out and not docs:
             raise SearchTimeout
         matches = _aggregate(docs, metas)
+        matches.topics, matches.places = tag_counts({metas[doc][0] for doc in docs})
         matches.timed_out = timed_out
         if params.sort == "relevance":
             tiers = _closeness(searcher, sorted(docs), params, forms)
@@ -813,12 +823,13 @@ class AnyWord(wq.Or):
 
 
 def _meta_filter(params):
-    """A test of a document's meta against the filters (speaker, venue, kind, language, dates)."""
+    """A test of a document's meta against the filters (speaker, venue, topic, place, kind, language, dates)."""
     equal = [(i, v) for i, v in ((2, params.speaker), (4, params.venue), (5, params.kind), (6, params.language)) if v]
     low = params.date_from.toordinal() if params.date_from else None
     high = params.date_to.toordinal() if params.date_to else None
+    filed = _filed_under(params)
 
-    if not equal and low is None and high is None:
+    if not equal and low is None and high is None and filed is None:
         # No filter: every document with a meta is kept, and a research count asks this of every paragraph.
         return _has_meta
 
@@ -828,9 +839,27 @@ def _meta_filter(params):
         for i, value in equal:
             if meta[i] != value:
                 return False
+        if filed is not None and meta[0] not in filed:
+            return False
         return (low is None or meta[3] >= low) and (high is None or meta[3] <= high)
 
     return keep
+
+
+def _filed_under(params):
+    """The ids of the speeches filed under the topic and the place asked for; None when neither is.
+
+    Asked of the database, not kept in the index: a speech's tags change without its text, and a search then
+    follows them at once.
+    """
+    if not (params.topic or params.place):
+        return None
+    speeches = Speech.objects.order_by()
+    if params.topic:
+        speeches = speeches.filter(topics=params.topic)
+    if params.place:
+        speeches = speeches.filter(places=params.place)
+    return frozenset(speeches.values_list("id", flat=True))
 
 
 def _has_meta(meta):
