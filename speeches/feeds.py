@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import page_cache
 from . import search as search_index
-from .models import CHRONOLOGICAL_DESC, Speaker, Speech, Venue
+from .models import CHRONOLOGICAL_DESC, Place, Speaker, Speech, Topic, Venue
 from .search_views import read_search
 
 ENTRIES = 30  # addresses per feed: a month or more of the archive's usual pace
@@ -48,7 +49,7 @@ class LatestSpeeches(Feed):
         return Speech.objects.published()
 
     def items(self, obj=None):
-        return self.speeches(obj).for_listing().order_by(*CHRONOLOGICAL_DESC)[:ENTRIES]
+        return self.speeches(obj).for_listing().prefetch_related("topics").order_by(*CHRONOLOGICAL_DESC)[:ENTRIES]
 
     def item_title(self, speech):
         return speech.title
@@ -68,7 +69,7 @@ class LatestSpeeches(Feed):
         return ", ".join(speaker.name for speaker in speech.speakers.all()) or None
 
     def item_categories(self, speech):
-        return [speech.get_kind_display()]
+        return [speech.get_kind_display(), *map(str, speech.topics.all())]
 
 
 class SpeakerSpeeches(LatestSpeeches):
@@ -109,6 +110,33 @@ class VenueSpeeches(LatestSpeeches):
         return Speech.objects.published().filter(venue=venue)
 
 
+class TopicSpeeches(LatestSpeeches):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic):
+        return _("Speech archive: the latest addresses on %(name)s") % {"name": topic}
+
+    def subtitle(self, topic):
+        return _("Transcripts of the addresses filed under %(name)s, newest first.") % {"name": topic}
+
+    description = subtitle
+
+    def link(self, topic):
+        return topic.get_absolute_url()
+
+    def speeches(self, topic):
+        return Speech.objects.published().filter(topics=topic)
+
+
+class PlaceSpeeches(TopicSpeeches):
+    def get_object(self, request, slug):
+        return get_object_or_404(Place, slug=slug)
+
+    def speeches(self, place):
+        return Speech.objects.published().filter(places=place)
+
+
 @dataclasses.dataclass
 class Search:
     """A search, as the feed of its newest matches shows it."""
@@ -144,7 +172,9 @@ class SearchSpeeches(LatestSpeeches):
             return response
         query = request.GET.copy()
         query.pop("page", None)
-        request.found = Search(form.cleaned_data["q"], query.urlencode(), [hit.speech for hit in results.hits])
+        speeches = [hit.speech for hit in results.hits]
+        prefetch_related_objects(speeches, "topics")
+        request.found = Search(form.cleaned_data["q"], query.urlencode(), speeches)
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):

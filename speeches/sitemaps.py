@@ -1,4 +1,4 @@
-"""The sitemap: every published address, speaker and venue, and the archive's index pages, for search engines.
+"""The sitemap: every published address, speaker, venue, topic and place, and the index pages, for search engines.
 
 Django splits each section into pages of `limit` addresses under one sitemap index, so the sitemap grows past the
 protocol's 50,000 addresses per file with the archive.
@@ -8,7 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Speaker, Speech, Venue
+from .models import Place, Speaker, Speech, Topic, Venue
 
 
 class SpeechSitemap(Sitemap):
@@ -23,7 +23,8 @@ class SpeechSitemap(Sitemap):
 
 
 class NamedSitemap(Sitemap):
-    """Speakers or venues of published addresses, each last changed when its newest-changed address was."""
+    """Speakers, venues, topics or places of published addresses, each last changed when its newest-changed address
+    was."""
 
     limit = 10_000
     model = None
@@ -48,11 +49,19 @@ class VenueSitemap(NamedSitemap):
     model = Venue
 
 
+class TopicSitemap(NamedSitemap):
+    model = Topic
+
+
+class PlaceSitemap(NamedSitemap):
+    model = Place
+
+
 class IndexSitemap(Sitemap):
     """The pages that lead to the addresses."""
 
     def items(self):
-        return ["home", "speech_archive", "speaker_index", "venue_index", "about"]
+        return ["home", "speech_archive", "speaker_index", "venue_index", "topic_index", "place_index", "about"]
 
     def location(self, name):
         return reverse(name)
@@ -63,4 +72,6 @@ SITEMAPS = {
     "speeches": SpeechSitemap,
     "speakers": SpeakerSitemap,
     "venues": VenueSitemap,
+    "topics": TopicSitemap,
+    "places": PlaceSitemap,
 }

@@ -136,6 +136,8 @@ urlpatterns = [
     *both_formats("latest", feeds.LatestSpeeches),
     *both_formats("speaker", feeds.SpeakerSpeeches, "speakers/<name:slug>/"),
     *both_formats("venue", feeds.VenueSpeeches, "venues/<name:slug>/"),
+    *both_formats("topic", feeds.TopicSpeeches, "topics/<name:slug>/"),
+    *both_formats("place", feeds.PlaceSpeeches, "places/<name:slug>/"),
     *both_formats("search", feeds.SearchSpeeches, "search/", "SEARCH_CACHE_TIMEOUT"),
     path(
         "sitemap.xml",

@@ -641,3 +641,17 @@ def test_the_duplicate_places_page_offers_a_place_met_in_both_scripts(editor, fi
     Place.objects.create(name_ru="Республика Крым", kind=Place.Kind.REGION)
     page = editor.get("/admin/speeches/place/duplicates/").content.decode()
     assert "Республика Крым" in page and "Republic of Crimea" in page
+
+
+def test_each_topic_and_place_has_a_feed_and_a_place_in_the_sitemap(client, filed):
+    feed = client.get("/topics/foreign-policy/feed/").content.decode()
+    assert re.findall(r"<entry><title>([^<]+)</title>", feed) == ["Talks with Turkey", "Address on Crimea"]
+    assert '<category term="Foreign policy"/>' in feed
+    assert "Talks with Turkey" in client.get("/places/turkey/rss/").content.decode()
+    assert client.get("/places/mars/feed/").status_code == 404
+    sitemap = client.get("/sitemap-topics.xml").content.decode()
+    assert re.findall(r"<loc>http://testserver(/topics/[^<]+)</loc>", sitemap) == [
+        "/topics/foreign-policy/",
+        "/topics/economy-and-finance/",
+    ]
+    assert "<loc>http://testserver/places/</loc>" in client.get("/sitemap-pages.xml").content.decode()
