@@ -152,7 +152,9 @@ def test_print_shows_the_text_and_its_details_without_navigation_or_controls(pag
     assert page.locator(".speech__meta time").is_visible()
     assert page.get_by_role("link", name="Ufa, Republic of Bashkortostan").is_visible()
     assert page.locator(".speech__meta").get_by_role("link", name="Fyodor Lukyanov").is_visible()
-    assert page.locator(".speech__meta").get_by_role("link", name="Vladimir Putin").is_visible()
+    assert page.locator(".speech__meta").get_by_role("link", name="Vladimir Putin").first.is_visible()
+    # What the address is filed under is part of its details on paper too.
+    assert page.locator(".speech__meta").get_by_role("link", name="Regions").is_visible()
     assert page.locator("#p60").is_visible()
     address = page.get_by_text("Permanent address: " + live_server.url + archive.get_absolute_url(), exact=True)
     assert address.is_visible()

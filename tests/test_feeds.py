@@ -136,7 +136,8 @@ def locations(client, url):
 def test_the_sitemap_lists_every_published_address_speaker_and_venue(client, addresses):
     sections = locations(client, "/sitemap.xml")
     assert set(sections) == {
-        f"http://testserver/sitemap-{name}.xml" for name in ("pages", "speeches", "speakers", "venues")
+        f"http://testserver/sitemap-{name}.xml"
+        for name in ("pages", "speeches", "speakers", "venues", "topics", "places")
     }
     speeches = locations(client, "/sitemap-speeches.xml")
     published = [addresses[name] for name in ("old", "gas", "roads")]
