@@ -655,3 +655,18 @@ def test_each_topic_and_place_has_a_feed_and_a_place_in_the_sitemap(client, file
         "/topics/economy-and-finance/",
     ]
     assert "<loc>http://testserver/places/</loc>" in client.get("/sitemap-pages.xml").content.decode()
+
+
+def test_a_tag_without_a_name_names_nothing():
+    parsed = read_record(
+        {
+            "title": "Talks",
+            "date": "2020-01-09",
+            "topics": [{"name": " \u00a0 "}, {"name": "Energy"}],
+            "people": [{"name": "\n", "joined": True}],
+            "paragraphs": [{"text": "Text."}],
+        }
+    )
+    assert Writer().write(parsed)[0] == CREATED
+    assert tags_of(Speech.objects.get()) == ([("Energy", "")], [], [])
+    assert Topic.objects.count() == 1

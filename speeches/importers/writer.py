@@ -15,7 +15,17 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from speeches import history
-from speeches.models import Paragraph, Place, Speech, Topic, check_slug, check_source_url, label_key, unique_slug
+from speeches.models import (
+    Paragraph,
+    Place,
+    Speech,
+    Topic,
+    check_slug,
+    check_source_url,
+    label_key,
+    normalize_label,
+    unique_slug,
+)
 
 from .base import ParsedSpeech, ParsedTag, text_source_id
 from .speakers import SpeakerResolver, VenueResolver, split_people
@@ -184,10 +194,11 @@ class Writer:
     @staticmethod
     def _split(tags, split):
         for tag in tags:
-            if tag.joined:
-                yield from (ParsedTag(name, tag.catalogue) for name in split(tag.name))
-            else:
-                yield tag
+            named = [ParsedTag(name, tag.catalogue) for name in split(tag.name)] if tag.joined else [tag]
+            # A tag without a name (blank in the source) names nothing.
+            yield from (
+                tag for tag in named if normalize_label(tag.name) or any(map(normalize_label, tag.names.values()))
+            )
 
     def _attribute(self, items):
         by_label = self.speakers.attribute([p.speaker_label for p in items if p.speaker_label], self.labels)
