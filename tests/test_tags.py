@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from speeches import history, reading, search
+from speeches import history, reading, research, search
 from speeches.importers import CREATED, UPDATED, import_paths, kremlin_ru_csv
 from speeches.importers.base import ParsedParagraph, ParsedSpeech, ParsedTag, ParseError
 from speeches.importers.json_format import read_record
@@ -18,6 +18,7 @@ from speeches.importers.tags import cut_russian_names, split_known
 from speeches.importers.writer import Writer
 from speeches.merging import merge_speakers, merge_topics, possible_duplicate_places
 from speeches.models import Place, Speaker, SpeakerAlias, Speech, Topic
+from speeches.search import SearchParams, parse_query
 from tests.factories import make_speaker, make_speech
 from tests.import_samples import kremlin_page
 from tests.test_import_kremlin_html import CORPUS, printed_tags
@@ -670,3 +671,14 @@ def test_a_tag_without_a_name_names_nothing():
     assert Writer().write(parsed)[0] == CREATED
     assert tags_of(Speech.objects.get()) == ([("Energy", "")], [], [])
     assert Topic.objects.count() == 1
+
+
+def test_the_research_tools_narrow_by_topic_and_place(searchable):
+    def lines(**filters):
+        result = research.concordance(SearchParams(query=parse_query("sanctions"), text="sanctions", **filters))
+        return sorted(line.speech.title for line in result.lines)
+
+    assert lines() == ["Address on Crimea", "Meeting on the economy", "Talks with Turkey"]
+    foreign = searchable["foreign_policy"]
+    assert lines(topic=foreign.pk) == ["Address on Crimea", "Talks with Turkey"]
+    assert lines(topic=foreign.pk, place=Place.objects.get(slug="turkey").pk) == ["Talks with Turkey"]
