@@ -435,7 +435,7 @@ def test_the_topic_index_lists_topics_with_their_published_addresses_in_both_lan
 def test_the_place_index_says_which_are_countries_and_which_regions(client, filed):
     html = client.get("/places/").content.decode()
     assert re.findall(r'<li><a href="/places/([^/]+)/">([^<]+)</a>, ([^<]+) <span', html) == [
-        ("republic-of-crimea", "Republic of Crimea", "region of russia"),
+        ("republic-of-crimea", "Republic of Crimea", "region of Russia"),
         ("turkey", "Turkey", "country"),
     ]
 
@@ -682,3 +682,23 @@ def test_the_research_tools_narrow_by_topic_and_place(searchable):
     foreign = searchable["foreign_policy"]
     assert lines(topic=foreign.pk) == ["Address on Crimea", "Talks with Turkey"]
     assert lines(topic=foreign.pk, place=Place.objects.get(slug="turkey").pk) == ["Talks with Turkey"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/topics/", "/places/?sort=addresses", "/places/turkey/", "/speakers/vladimir-putin/?addresses=all"]
+)
+def test_the_new_pages_cost_the_same_queries_however_many_records(client, filed, url):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    few = queries()
+    turkey = Place.objects.get(slug="turkey")
+    putin = Speaker.objects.get(slug="vladimir-putin")
+    for n in range(30):
+        speech = make_speech(f"More {n}", datetime.date(2016, 1, 1) + datetime.timedelta(days=n), speaker=putin)
+        speech.topics.add(Topic.objects.create(name=f"Topic {n}"))
+        speech.places.add(turkey, Place.objects.create(name=f"Place {n}"))
+        speech.people.add(putin)
+    assert queries() == few
