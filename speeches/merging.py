@@ -49,15 +49,9 @@ def merge_speakers(kept, others):
     other_ids = [other.pk for other in others]
     with transaction.atomic():
         _lock(Speaker, kept, other_ids)
-        listings = Speech.speakers.through.objects
-        listed = set(listings.filter(speaker_id__in=other_ids).values_list("speech_id", flat=True))
-        already = set(listings.filter(speaker=kept, speech_id__in=listed).values_list("speech_id", flat=True))
         attributed = set(Paragraph.objects.filter(speaker_id__in=other_ids).values_list("speech_id", flat=True))
         paragraphs = Paragraph.objects.filter(speaker_id__in=other_ids).update(speaker=kept)
-        listings.filter(speaker_id__in=other_ids).delete()
-        listings.bulk_create(
-            Speech.speakers.through(speech_id=speech_id, speaker_id=kept.pk) for speech_id in sorted(listed - already)
-        )
+        listed = _move_links(Speech.speakers.through, "speaker", kept, other_ids)
         filed = _move_links(Speech.people.through, "speaker", kept, other_ids)
         _move_aliases(kept, others)
         _move_redirects(SpeakerRedirect, "speaker", kept, others)
@@ -104,8 +98,7 @@ def _merge_tags(kept, others, noun):
     model = type(kept)
     with transaction.atomic():
         _lock(model, kept, other_ids)
-        through = Speech._meta.get_field(f"{noun}s").remote_field.through
-        touched = _move_links(through, noun, kept, other_ids)
+        touched = _move_links(getattr(Speech, f"{noun}s").through, noun, kept, other_ids)
         # The kept record takes the names and the catalogue entry it lacks: one record per subject in both languages.
         for field in ("name", "name_ru", "catalogue_id"):
             if not getattr(kept, field):
