@@ -6,6 +6,7 @@ a speaker of its own. Merging moves everything that names the merged records to 
 addresses leading to it, and deletes them.
 """
 
+import operator
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -298,22 +299,18 @@ def possible_duplicate_venues():
 
 def possible_duplicate_topics():
     """Suggest pairs of topics that may be one: the same name, whatever its case and spacing."""
-    return _possible_duplicate_tags(Topic, lambda a, b: fold(a) == fold(b))
+    return _possible_duplicate_tags(Topic, fold, operator.eq)
 
 
 def possible_duplicate_places():
     """Suggest pairs of places that may be one, in either script: "Курская область" and "Kursk Region"."""
-    return _possible_duplicate_tags(Place, _same_place_name)
+    return _possible_duplicate_tags(Place, _place_words, lambda a, b: bool(a and b) and _same_place(a, b))
 
 
-def _same_place_name(a, b):
-    a, b = _place_words(a), _place_words(b)
-    return bool(a and b) and _same_place(a, b)
-
-
-def _possible_duplicate_tags(model, same):
+def _possible_duplicate_tags(model, spelled, same):
+    """Pairs of records one of whose names each `same` finds alike, the names `spelled` once per record."""
     records = list(model.objects.annotate(speech_count=Count("speeches")))
-    spellings = {record.pk: [name for name in (record.name, record.name_ru) if name] for record in records}
+    spellings = {record.pk: [spelled(name) for name in (record.name, record.name_ru) if name] for record in records}
     pairs = []
     for i, one in enumerate(records):
         for other in records[i + 1 :]:
