@@ -334,10 +334,7 @@ def speaker_detail(request, slug):
         "counts": published.aggregate(spoken=Count("pk", filter=spoken), filed=Count("pk", filter=filed)),
     }
     if not filterset.is_valid() or not shown.is_valid():
-        context["errors"] = [
-            *(filterset.clean_form_errors() if filterset.errors else []),
-            *shown.errors.get("addresses", []),
-        ]
+        context["errors"] = [*filterset.clean_form_errors(), *shown.errors.get("addresses", [])]
         context["name_lists"] = filterset.name_lists(venue=[])
         return render(request, "speeches/speaker_detail.html", context, status=400)
     query = request.GET.copy()
