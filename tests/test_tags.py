@@ -250,6 +250,14 @@ def test_a_tag_prefers_who_speaks_in_the_address_then_the_tags_script_then_a_ful
     assert found("Путин Владимир", speaking=[initial, latin]) == initial
 
 
+def test_a_name_whose_order_cannot_be_told_finds_the_speaker_of_the_same_words():
+    erdogan = make_speaker("Recep Tayyip Erdogan", role="")
+    assert SpeakerResolver().by_tag("Erdogan Recep Tayyip", catalogue_id="121") == erdogan
+    printed = SpeakerResolver().by_tag("Diaz-Canel Bermudez Miguel")
+    assert SpeakerResolver().by_tag("Miguel Diaz-Canel Bermudez") == printed
+    assert Speaker.objects.filter(name__contains="Erdogan").count() == 1
+
+
 def test_a_person_none_fits_becomes_a_speaker_and_a_later_transcript_finds_them(tmp_path):
     make_speaker("Angela Merkel-Schmidt", role="")  # another surname: not her
     merkel = SpeakerResolver().by_tag("Merkel Angela", catalogue_id="200")

@@ -13,7 +13,7 @@ from collections import defaultdict
 from django.utils.text import slugify
 
 from speeches.models import Speaker, SpeakerAlias, Venue, label_key, normalize_label
-from speeches.names import parse_name, same_first_name, same_surname
+from speeches.names import fold, parse_name, same_first_name, same_surname
 
 
 def _words(text):
@@ -68,6 +68,7 @@ class SpeakerResolver:
         self._by_slug = None
         self._by_entry = None
         self._by_surname = None
+        self._by_words = None
         self._slugs = _Slugs(Speaker)
 
     def _load(self):
@@ -161,7 +162,7 @@ class SpeakerResolver:
 
     def _surnames(self):
         if self._by_surname is None:
-            self._by_surname = defaultdict(list)
+            self._by_surname, self._by_words = defaultdict(list), defaultdict(list)
             for key, speaker in self._by_key.items():
                 self._surnames_add(key, speaker)
         return self._by_surname
@@ -172,6 +173,7 @@ class SpeakerResolver:
         parsed = parse_name(spelling)
         if parsed is not None:
             self._by_surname[parsed.surname].append((parsed, speaker))
+            self._by_words[_words_in_any_order(spelling)].append((parsed, speaker))
 
     def _person(self, name, speaking=()):
         """The speaker whose first name and surname are the name's, in the order of preference of `by_tag`."""
@@ -181,8 +183,12 @@ class SpeakerResolver:
         # Compared by primary key, else by identity: a dry run's new speakers have no key yet.
         speaking = {speaker.pk or id(speaker) for speaker in speaking}
         fitting = {}
-        for parsed, speaker in self._surnames().get(wanted.surname, []):
-            if same_surname(parsed.surname, wanted.surname) and same_first_name(parsed, wanted):
+        by_surname = self._surnames().get(wanted.surname, [])
+        # The same words in another order are the same name: "Erdogan Recep Tayyip", "Recep Tayyip Erdogan".
+        reordered = self._by_words.get(_words_in_any_order(name), [])
+        candidates = [(False, *entry) for entry in by_surname] + [(True, *entry) for entry in reordered]
+        for alike, parsed, speaker in candidates:
+            if alike or (same_surname(parsed.surname, wanted.surname) and same_first_name(parsed, wanted)):
                 rank = (
                     (speaker.pk or id(speaker)) not in speaking,
                     parsed.cyrillic != wanted.cyrillic,
@@ -246,6 +252,10 @@ class SpeakerResolver:
 
 # Russian patronymics (Григорьевич, Ивановна, Ильич, Кузьминична) and their romanisations (Grigoryevich).
 _PATRONYMIC = re.compile(r"(?:vich|vna|ich|ichna|ична|вич|вна|ич)$", re.IGNORECASE)
+
+
+def _words_in_any_order(name):
+    return tuple(sorted(fold(name).replace("-", " ").split()))
 
 
 def name_in_order(name):
