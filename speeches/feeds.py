@@ -5,6 +5,7 @@ Every feed comes in both formats, from one class each: the Atom one at …/feed/
 
 import dataclasses
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
@@ -137,6 +138,9 @@ class PlaceSpeeches(TopicSpeeches):
         return Speech.objects.published().filter(places=place)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 @dataclasses.dataclass
 class Search:
     """A search, as the feed of its newest matches shows it."""
@@ -174,7 +178,9 @@ class SearchSpeeches(LatestSpeeches):
         query.pop("page", None)
         speeches = [hit.speech for hit in results.hits]
         prefetch_related_objects(speeches, "topics")
-        request.found = Search(form.cleaned_data["q"], query.urlencode(), speeches)
+        # XML 1.0 cannot hold control characters: the feed names the search without them.
+        text = " ".join(_CONTROL.sub(" ", form.cleaned_data["q"]).split())
+        request.found = Search(text, query.urlencode(), speeches)
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request):

@@ -85,6 +85,13 @@ def test_a_search_feed_lists_the_newest_matches_with_the_search_filters(client, 
     assert feed.feed.link.endswith("/search/?q=gas&speaker=vladimir-putin&date_from=2015-01-01")
 
 
+def test_a_search_feed_of_words_with_a_control_character_names_them_without_it(client, addresses):
+    response, feed = read(client, "/search/rss/", q="gas \x1b")
+    assert response.status_code == 200
+    assert [entry.title for entry in feed.entries] == ["Meeting on roads", "Talks on gas", "Gas in 2010"]
+    assert "“gas”" in feed.feed.title
+
+
 @pytest.mark.parametrize(
     "params, message",
     [
